@@ -10,7 +10,7 @@ packages=(
   libboost-dev libboost-program-options-dev
   protobuf-compiler libprotobuf-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev
-  liblz4-dev libzstd-dev libflatbuffers-dev libre2-dev
+  liblz4-dev libzstd-dev libflatbuffers-dev libre2-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clickhouse-server clickhouse-client
   chromium
