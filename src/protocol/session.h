@@ -4,7 +4,9 @@
 //
 // Threading: every call on a Server and its Sessions happens on one thread (the
 // server's engine strand); FrameSink::send may be called from it at any time and must
-// not block (net/ queues the frame, bounded per session).
+// not block (net/ queues the frame, bounded per session). FrameSink::send/close must not
+// re-enter the Server or destroy the Session synchronously (they run inside
+// handle_frame); close the connection afterwards, then destroy the Session.
 #pragma once
 
 #include <cstddef>

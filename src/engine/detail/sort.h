@@ -1,0 +1,43 @@
+// Row ordering of a flat view (internal to engine/): sort terms, then primary key.
+#pragma once
+
+#include <vector>
+
+#include "engine/table.h"
+#include "engine/view_config.h"
+
+namespace chview::engine::detail {
+
+class RowOrder {
+ public:
+  // Precondition: every term's column is in the table. Column sorts and `none` are
+  // ignored (they do not order flat rows).
+  RowOrder(const Table& table, const std::vector<SortTerm>& terms);
+
+  // Pass by reference (std::ref) to algorithms: copies carry the rank caches.
+  // Strict total order over live rows: the sort keys (asc: nulls last; desc: nulls
+  // first; abs variants as Perspective's multisorter, see compare()), ties by ascending
+  // primary key.
+  bool operator()(RowId a, RowId b) const { return compare(a, b) < 0; }
+  int compare(RowId a, RowId b) const;
+  // True when rows are in plain primary-key order.
+  bool is_key_order() const { return keys_.empty(); }
+  // Re-ranks string dictionaries when many strings arrived since the last ranking.
+  // Call before a batch of comparisons (cheap when nothing changed).
+  void refresh();
+
+ private:
+  struct Key {
+    size_t column;
+    bool descending;
+    bool absolute;
+    // String columns: rank of each dictionary code in byte-wise order, for codes below
+    // rank.size(); newer codes fall back to comparing the strings.
+    std::vector<uint32_t> rank = {};
+  };
+  int compare_strings(const Key& k, const Column& c, RowId a, RowId b) const;
+  const Table* table_;
+  std::vector<Key> keys_;
+};
+
+}  // namespace chview::engine::detail

@@ -1,0 +1,124 @@
+// Table: chview's in-memory columnar table with Perspective's semantics (plain append,
+// `limit` ring of the N newest rows, `index` upsert by key). Every mutation returns a
+// TableDelta so views can update in time proportional to the change.
+//
+// Thread-safety: none. A Table and its Views are used from one thread (the protocol
+// layer's engine strand).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "columnar/batch.h"
+#include "columnar/column.h"
+#include "columnar/types.h"
+#include "columnar/value.h"
+
+namespace chview::engine {
+
+using columnar::Batch;
+using columnar::Column;
+using columnar::ColumnType;
+using columnar::Field;
+using columnar::Schema;
+using columnar::Value;
+
+// Internal row slot. Slots of removed rows are reused by later inserts.
+using RowId = uint32_t;
+
+struct TableOptions {
+  std::optional<size_t> limit = {};       // keep the N most recently inserted rows
+  std::optional<std::string> index = {};  // upsert by this column
+  // At most one of limit/index may be set (Perspective's MakeTableOptions is a oneof).
+};
+
+// What one mutation did. Apply in this order: `removed` first (their slots may already
+// hold new rows — never read a removed row's values), then `updated` and `inserted`
+// (read them from the table). A row id appears in at most one of updated/inserted.
+struct TableDelta {
+  std::vector<RowId> inserted;  // new rows, in the order the batch introduced them
+  std::vector<RowId> updated;   // existing rows overwritten (values may be unchanged)
+  std::vector<RowId> removed;   // rows gone (evicted, removed by key, or cleared)
+  bool cleared = false;         // every row that existed before was removed
+
+  bool empty() const { return inserted.empty() && updated.empty() && removed.empty(); }
+};
+
+class Table {
+ public:
+  // Errors: duplicate/empty column names, unknown index column, limit == 0, both
+  // limit and index set.
+  static Result<std::unique_ptr<Table>> make(std::string name, Schema schema,
+                                             TableOptions options = {});
+
+  const std::string& name() const { return name_; }
+  const Schema& schema() const { return schema_; }
+  const TableOptions& options() const { return options_; }
+  // Position of the index column in schema(), if this is an index table.
+  std::optional<size_t> index_column() const { return index_column_; }
+  // Live rows.
+  size_t size() const { return live_count_; }
+  // Increases on every mutation that changed something (or cleared).
+  uint64_t version() const { return version_; }
+
+  // Update: appends (plain/limit) or upserts (index). Batch columns are matched by
+  // name; unknown names are ignored; types are coerced to the table's. For index
+  // tables the batch must contain the index column; only the batch's columns are
+  // overwritten on existing keys (explicit null sets null); absent columns are null
+  // for new keys. Later rows with the same key in one batch win.
+  Result<TableDelta> apply(const Batch& batch);
+  // Index tables only: deletes rows by key (coerced to the index type); unknown keys
+  // are ignored. Other tables: "Cannot remove from unindexed Table".
+  Result<TableDelta> remove(std::span<const Value> keys);
+  // clear() then apply(batch), as one delta (cleared = true).
+  Result<TableDelta> replace(const Batch& batch);
+  TableDelta clear();
+
+  // --- Row access (for views and encoders) ---
+  // Live rows in primary-key order: insertion order for plain/limit tables, ascending
+  // key order for index tables.
+  std::vector<RowId> rows_in_key_order() const;
+  bool is_live(RowId row) const { return row < live_.size() && live_[row] != 0; }
+  // Storage column `i` (schema order), indexed by RowId. Values at dead slots are
+  // unspecified. A string column's dictionary only grows for the table's lifetime, so
+  // its codes may be used as cache keys.
+  const Column& column(size_t i) const { return columns_[i]; }
+  // Perspective's primary key of a live row: the insertion counter (0, 1, 2, …) for
+  // plain/limit tables, the index column's value for index tables.
+  Value primary_key(RowId row) const;
+  // <0, 0, >0 as primary_key(a) vs primary_key(b), without building Values.
+  int compare_primary_keys(RowId a, RowId b) const;
+  // One past the largest RowId ever allocated (size of the slot space).
+  size_t slot_count() const { return live_.size(); }
+
+ private:
+  Table(std::string name, Schema schema, TableOptions options);
+  RowId allocate_slot();
+  void free_slot(RowId row);
+  Result<TableDelta> append_rows(const Batch& batch, TableDelta delta);
+  Result<TableDelta> upsert_rows(const Batch& batch, TableDelta delta);
+
+  std::string name_;
+  Schema schema_;
+  TableOptions options_;
+  std::optional<size_t> index_column_;
+  std::vector<Column> columns_;    // indexed by RowId
+  std::vector<uint8_t> live_;      // by RowId
+  std::vector<int64_t> counters_;  // insertion counter by RowId (plain/limit)
+  std::vector<RowId> free_slots_;
+  std::vector<RowId> order_;  // plain/limit: live rows oldest first (ring start at head_)
+  size_t head_ = 0;           // first live entry of order_
+  std::map<Value, RowId, columnar::ValueLess> by_key_;  // index tables
+  int64_t next_counter_ = 0;
+  size_t live_count_ = 0;
+  uint64_t version_ = 0;
+};
+
+}  // namespace chview::engine

@@ -1,0 +1,220 @@
+#include "protocol/encode/json_encoder.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "columnar/datetime.h"
+#include "protocol/encode/float_text.h"
+
+namespace chview::protocol::encode {
+namespace {
+
+constexpr int64_t kMsPerDay = 86'400'000;
+
+void append_double_or_null(std::string& out, double v) {
+  if (std::isfinite(v)) {
+    append_json_double(out, v);
+  } else {
+    out += "null";
+  }
+}
+
+void append_date(std::string& out, int32_t days, bool formatted) {
+  if (formatted) {
+    append_json_string(out, columnar::format_date(days));
+  } else {
+    out += std::to_string(static_cast<int64_t>(days) * kMsPerDay);
+  }
+}
+
+void append_datetime(std::string& out, int64_t ms, bool formatted) {
+  if (formatted) {
+    append_json_string(out, columnar::format_datetime(ms));
+  } else {
+    out += std::to_string(ms);
+  }
+}
+
+// Perspective's __ID__ / __INDEX__ cell: the primary key wrapped in a list.
+void append_key_list(std::string& out, const columnar::Value& key) {
+  out.push_back('[');
+  append_json_value(out, key, /*formatted=*/false);
+  out.push_back(']');
+}
+
+void append_row_object(std::string& out, const engine::ViewSlice& slice, size_t row,
+                       const JsonOptions& options) {
+  out.push_back('{');
+  bool first = true;
+  auto key = [&](std::string_view name) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, name);
+    out.push_back(':');
+  };
+  if (options.id) {
+    key("__ID__");
+    append_key_list(out, slice.row_keys[row]);
+  }
+  if (options.index) {
+    key("__INDEX__");
+    append_key_list(out, slice.row_keys[row]);
+  }
+  for (size_t c = 0; c < slice.fields.size(); ++c) {
+    key(slice.fields[c].name);
+    append_json_cell(out, slice.columns[c], row, options.formatted);
+  }
+  out.push_back('}');
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out.push_back('"');
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(ch);  // UTF-8 passes through
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_cell(std::string& out, const columnar::Column& column, size_t row,
+                      bool formatted) {
+  if (column.is_null(row)) {
+    out += "null";
+    return;
+  }
+  switch (column.type()) {
+    case columnar::ColumnType::kString:
+      append_json_string(out, column.string_at(row));
+      break;
+    case columnar::ColumnType::kInteger:
+      out += std::to_string(column.int_at(row));
+      break;
+    case columnar::ColumnType::kFloat:
+      append_double_or_null(out, column.float_at(row));
+      break;
+    case columnar::ColumnType::kBoolean:
+      out += column.bool_at(row) ? "true" : "false";
+      break;
+    case columnar::ColumnType::kDate:
+      append_date(out, column.date_at(row), formatted);
+      break;
+    case columnar::ColumnType::kDatetime:
+      append_datetime(out, column.datetime_at(row), formatted);
+      break;
+  }
+}
+
+void append_json_value(std::string& out, const columnar::Value& value, bool formatted) {
+  using Kind = columnar::Value::Kind;
+  switch (value.kind()) {
+    case Kind::kNull:
+      out += "null";
+      break;
+    case Kind::kBool:
+      out += value.as_bool() ? "true" : "false";
+      break;
+    case Kind::kInt:
+      out += std::to_string(value.as_int());
+      break;
+    case Kind::kFloat:
+      append_double_or_null(out, value.as_float());
+      break;
+    case Kind::kString:
+      append_json_string(out, value.as_string());
+      break;
+    case Kind::kDate:
+      append_date(out, value.as_date().days, formatted);
+      break;
+    case Kind::kDateTime:
+      append_datetime(out, value.as_datetime().ms, formatted);
+      break;
+  }
+}
+
+std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOptions& options) {
+  std::string out = "{";
+  if (slice.fields.empty()) return out + "}";
+  size_t rows = slice.num_rows();
+  for (size_t c = 0; c < slice.fields.size(); ++c) {
+    if (c > 0) out.push_back(',');
+    append_json_string(out, slice.fields[c].name);
+    out += ":[";
+    for (size_t r = 0; r < rows; ++r) {
+      if (r > 0) out.push_back(',');
+      append_json_cell(out, slice.columns[c], r, options.formatted);
+    }
+    out.push_back(']');
+  }
+  auto key_column = [&](std::string_view name) {
+    out.push_back(',');
+    append_json_string(out, name);
+    out += ":[";
+    for (size_t r = 0; r < rows; ++r) {
+      if (r > 0) out.push_back(',');
+      append_key_list(out, slice.row_keys[r]);
+    }
+    out.push_back(']');
+  };
+  // Flat views: data columns first, then __INDEX__, then __ID__ (§4.2).
+  if (options.index) key_column("__INDEX__");
+  if (options.id) key_column("__ID__");
+  out.push_back('}');
+  return out;
+}
+
+std::string encode_rows_json(const engine::ViewSlice& slice, const JsonOptions& options) {
+  std::string out = "[";
+  if (!slice.fields.empty()) {
+    for (size_t r = 0; r < slice.num_rows(); ++r) {
+      if (r > 0) out.push_back(',');
+      append_row_object(out, slice, r, options);
+    }
+  }
+  out.push_back(']');
+  return out;
+}
+
+std::string encode_ndjson(const engine::ViewSlice& slice, const JsonOptions& options) {
+  std::string out;
+  if (slice.fields.empty()) return out;
+  for (size_t r = 0; r < slice.num_rows(); ++r) {
+    if (r > 0) out.push_back('\n');
+    append_row_object(out, slice, r, options);
+  }
+  return out;
+}
+
+}  // namespace chview::protocol::encode

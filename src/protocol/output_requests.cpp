@@ -1,0 +1,72 @@
+// View data exports: JSON columns/rows/NDJSON, CSV, Arrow.
+#include "engine/view.h"
+#include "protocol/encode/arrow_adapter.h"
+#include "protocol/encode/csv_encoder.h"
+#include "protocol/encode/json_encoder.h"
+#include "protocol/handlers.h"
+#include "protocol/proto_convert.h"
+
+namespace chview::protocol::detail {
+namespace {
+
+engine::View& view_of(RequestContext& ctx) {
+  return *ctx.state.view_or_throw(ctx.request.entity_id()).view;
+}
+
+template <typename Req>
+encode::JsonOptions json_options(RequestContext& ctx, const Req& req) {
+  // leaves_only is only sent by 3.x/4.0–4.2 clients; on flat views it changes nothing.
+  if (req.has_leaves_only()) ctx.session_info().sent_leaves_only = true;
+  if (req.viewport().has_emit_legacy_row_path_names()) {
+    ctx.session_info().sent_legacy_names_flag = true;
+  }
+  return {req.id(), req.index(), req.formatted()};
+}
+
+}  // namespace
+
+void view_to_columns_string(RequestContext& ctx) {
+  const auto& req = ctx.request.view_to_columns_string_req();
+  engine::View& view = view_of(ctx);
+  auto options = json_options(ctx, req);
+  ctx.response.mutable_view_to_columns_string_resp()->set_json_string(
+      encode::encode_columns_json(view.slice(viewport_from_proto(req.viewport())), options));
+}
+
+void view_to_rows_string(RequestContext& ctx) {
+  const auto& req = ctx.request.view_to_rows_string_req();
+  engine::View& view = view_of(ctx);
+  auto options = json_options(ctx, req);
+  ctx.response.mutable_view_to_rows_string_resp()->set_json_string(
+      encode::encode_rows_json(view.slice(viewport_from_proto(req.viewport())), options));
+}
+
+void view_to_ndjson_string(RequestContext& ctx) {
+  const auto& req = ctx.request.view_to_ndjson_string_req();
+  engine::View& view = view_of(ctx);
+  json_options(ctx, req);
+  // Reference behaviour (§4.1): NDJSON ignores the viewport and the flags.
+  ctx.response.mutable_view_to_ndjson_string_resp()->set_ndjson_string(
+      encode::encode_ndjson(view.slice(engine::Viewport{}), encode::JsonOptions{}));
+}
+
+void view_to_csv(RequestContext& ctx) {
+  const auto& req = ctx.request.view_to_csv_req();
+  engine::View& view = view_of(ctx);
+  ctx.response.mutable_view_to_csv_resp()->set_csv(
+      encode::encode_csv(view.slice(viewport_from_proto(req.viewport()))));
+}
+
+void view_to_arrow(RequestContext& ctx) {
+  const auto& req = ctx.request.view_to_arrow_req();
+  engine::View& view = view_of(ctx);
+  if (req.viewport().has_emit_legacy_row_path_names()) {
+    ctx.session_info().sent_legacy_names_flag = true;
+  }
+  auto bytes = encode::encode_arrow(view.slice(viewport_from_proto(req.viewport())),
+                                    encode::parse_compression(req.compression()));
+  if (!bytes.is_ok()) throw RequestError(bytes.status().message());
+  ctx.response.mutable_view_to_arrow_resp()->set_arrow(std::move(bytes).value());
+}
+
+}  // namespace chview::protocol::detail

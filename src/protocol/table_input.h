@@ -1,0 +1,39 @@
+// Internal to protocol/: turns MakeTableData (schema, JSON rows/columns, CSV, NDJSON)
+// into engine input. Text is untrusted: every failure is a Status.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "columnar/batch.h"
+#include "columnar/types.h"
+#include "columnar/value.h"
+#include "protocol/perspective.pb.h"
+
+namespace chview::protocol::detail {
+
+namespace proto = ::perspective::proto;
+
+// Column names and raw values as parsed from the input, before any typing.
+struct RawColumns {
+  std::vector<std::string> names;
+  std::vector<std::vector<columnar::Value>> values;  // one vector per name, equal lengths
+};
+
+// Parses from_rows / from_cols / from_csv / from_ndjson. Other variants are errors.
+Result<RawColumns> parse_table_data(const proto::MakeTableData& data);
+
+// A JSON list of scalars ("[1, 2]", TableRemoveReq's usual form); nullopt otherwise.
+std::optional<std::vector<columnar::Value>> parse_key_list(std::string_view json);
+
+// Perspective-style type inference for a new table (integers, floats, booleans, dates
+// and datetimes in text, else string).
+columnar::Schema infer_schema(const RawColumns& raw);
+
+// A batch of the columns of `raw` that `schema` knows, coerced to its types.
+Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema);
+
+}  // namespace chview::protocol::detail

@@ -1,0 +1,152 @@
+// View requests: metadata, config, tree navigation, min/max, subscriptions, delete.
+#include <algorithm>
+
+#include "protocol/encode/json_encoder.h"
+#include "protocol/handlers.h"
+#include "protocol/proto_convert.h"
+
+namespace chview::protocol::detail {
+namespace {
+
+ViewEntry& view_of(RequestContext& ctx) { return ctx.state.view_or_throw(ctx.request.entity_id()); }
+
+void unsubscribe(std::vector<Subscriber>& subs, SessionId session, uint32_t id) {
+  subs.erase(
+      std::remove_if(subs.begin(), subs.end(),
+                     [&](const Subscriber& s) { return s.session == session && s.msg_id == id; }),
+      subs.end());
+}
+
+uint32_t clamp_u32(size_t n) { return static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX)); }
+
+// §6.3: which encoding this client's min/max decoder expects.
+MinMaxEncoding min_max_encoding(const RequestContext& ctx, const ViewEntry& view) {
+  const SessionInfo& session = ctx.state.sessions.at(ctx.session);
+  if (view.modern_client) return MinMaxEncoding::kScalar;
+  if (session.sent_leaves_only) return MinMaxEncoding::kJsonText;
+  if (session.hosted_tables_subscriber || session.sent_legacy_names_flag) {
+    return MinMaxEncoding::kScalar;
+  }
+  return ctx.state.options.default_min_max;
+}
+
+std::string encode_min_max_value(const columnar::Value& value, MinMaxEncoding encoding) {
+  std::string out;
+  if (encoding == MinMaxEncoding::kScalar) {
+    proto::Scalar scalar;
+    value_to_scalar(value, &scalar);
+    scalar.SerializeToString(&out);
+  } else {
+    encode::append_json_value(out, value, /*formatted=*/true);
+  }
+  return out;
+}
+
+}  // namespace
+
+void view_column_paths(RequestContext& ctx) {
+  ViewEntry& v = view_of(ctx);
+  const auto& req = ctx.request.view_column_paths_req();
+  std::vector<std::string> paths = v.view->column_paths();
+  size_t start = req.has_start_col() ? std::min<size_t>(req.start_col(), paths.size()) : 0;
+  size_t end = req.has_end_col() ? std::min<size_t>(req.end_col(), paths.size()) : paths.size();
+  auto& resp = *ctx.response.mutable_view_column_paths_resp();
+  for (size_t i = start; i < end; ++i) resp.add_paths(paths[i]);
+}
+
+void view_delete(RequestContext& ctx) {
+  view_of(ctx);
+  // delete_view pushes on_delete first; the reply follows (§1.3).
+  ctx.state.delete_view(ctx.request.entity_id());
+  ctx.response.mutable_view_delete_resp();
+}
+
+void view_dimensions(RequestContext& ctx) {
+  engine::ViewDimensions d = view_of(ctx).view->dimensions();
+  auto& resp = *ctx.response.mutable_view_dimensions_resp();
+  resp.set_num_table_rows(clamp_u32(d.num_table_rows));
+  resp.set_num_table_columns(clamp_u32(d.num_table_columns));
+  resp.set_num_view_rows(clamp_u32(d.num_view_rows));
+  resp.set_num_view_columns(clamp_u32(d.num_view_columns));
+}
+
+void view_expression_schema(RequestContext& ctx) {
+  view_of(ctx);  // no expressions in v1: an empty schema
+  ctx.response.mutable_view_expression_schema_resp();
+}
+
+void view_get_config(RequestContext& ctx) {
+  ViewEntry& v = view_of(ctx);
+  view_config_to_proto(v.view->config(), *v.table, *v.view,
+                       ctx.response.mutable_view_get_config_resp()->mutable_config());
+}
+
+void view_schema(RequestContext& ctx) {
+  ViewEntry& v = view_of(ctx);
+  auto& schema = *ctx.response.mutable_view_schema_resp()->mutable_schema();
+  for (const auto& field : v.view->fields()) schema[field.name] = to_proto(field.type);
+}
+
+void view_collapse(RequestContext& ctx) {
+  size_t changed = view_of(ctx).view->collapse(ctx.request.view_collapse_req().row_index());
+  ctx.response.mutable_view_collapse_resp()->set_num_changed(clamp_u32(changed));
+}
+
+void view_expand(RequestContext& ctx) {
+  size_t changed = view_of(ctx).view->expand(ctx.request.view_expand_req().row_index());
+  ctx.response.mutable_view_expand_resp()->set_num_changed(clamp_u32(changed));
+}
+
+void view_set_depth(RequestContext& ctx) {
+  view_of(ctx).view->set_depth(ctx.request.view_set_depth_req().depth());
+  ctx.response.mutable_view_set_depth_resp();
+}
+
+void view_get_min_max(RequestContext& ctx) {
+  ViewEntry& v = view_of(ctx);
+  auto result = v.view->min_max(ctx.request.view_get_min_max_req().column_name());
+  if (!result.is_ok()) throw RequestError(result.status().message());
+  MinMaxEncoding encoding = min_max_encoding(ctx, v);
+  auto& resp = *ctx.response.mutable_view_get_min_max_resp();
+  resp.set_min(encode_min_max_value(result->first, encoding));
+  resp.set_max(encode_min_max_value(result->second, encoding));
+}
+
+void view_on_update(RequestContext& ctx) {
+  ViewEntry& v = view_of(ctx);
+  const auto& req = ctx.request.view_on_update_req();
+  // Like the reference: once anyone asks for ROW, every subscriber gets deltas.
+  if (req.has_mode() && req.mode() == proto::ViewOnUpdateReq::ROW) v.row_deltas = true;
+  v.on_update.push_back({ctx.session, ctx.request.msg_id()});
+  ctx.deferred = true;
+}
+
+void view_remove_on_update(RequestContext& ctx) {
+  ViewEntry& v = view_of(ctx);
+  unsubscribe(v.on_update, ctx.session, ctx.request.view_remove_on_update_req().id());
+  ctx.response.mutable_view_remove_on_update_resp();
+}
+
+void view_on_delete(RequestContext& ctx) {
+  view_of(ctx).on_delete.push_back({ctx.session, ctx.request.msg_id()});
+  ctx.deferred = true;
+}
+
+void view_remove_delete(RequestContext& ctx) {
+  unsubscribe(view_of(ctx).on_delete, ctx.session, ctx.request.view_remove_delete_req().id());
+  ctx.response.mutable_view_remove_delete_resp();
+}
+
+void view_on_remove(RequestContext& ctx) {
+  // Pushed after client removes/replaces on index tables; server-side ingest deltas
+  // do not carry removed keys, so those do not push.
+  view_of(ctx).on_remove.push_back({ctx.session, ctx.request.msg_id()});
+  ctx.deferred = true;
+}
+
+void view_remove_on_remove(RequestContext& ctx) {
+  unsubscribe(view_of(ctx).on_remove, ctx.session, ctx.request.view_remove_on_remove_req().id());
+  ctx.response.mutable_view_remove_on_remove_resp();
+}
+
+}  // namespace chview::protocol::detail

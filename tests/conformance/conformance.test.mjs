@@ -1,0 +1,89 @@
+// Differential conformance: chview (or any Perspective-protocol server) must answer like
+// Perspective 5.5.1's engine. See README.md for the environment variables.
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { VERSIONS, oracleClient, wireClient } from "./lib/clients.mjs";
+import { startTarget, describeTarget } from "./lib/target.mjs";
+import { generateCase } from "./lib/generate.mjs";
+import { handCases } from "./lib/cases.mjs";
+import { runCase, pushHintsOf } from "./lib/runner.mjs";
+import { diffObservations, formatFailure, Summary } from "./lib/diff.mjs";
+
+const SEED = process.env.CONFORMANCE_SEED || "20261124";
+const CASES = Number(process.env.CONFORMANCE_CASES || 600);
+const CLIENTS = (process.env.CONFORMANCE_CLIENTS || VERSIONS.join(",")).split(",").map((s) => s.trim());
+const ONLY = process.env.CONFORMANCE_ONLY ? new Set(process.env.CONFORMANCE_ONLY.split(",").map((s) => s.trim())) : null;
+const PIVOTS = process.env.CONFORMANCE_PIVOTS === "1";
+const MAX_PRINTED = Number(process.env.CONFORMANCE_MAX_PRINTED || 8);
+const REPORT = process.env.CONFORMANCE_REPORT;
+const RUN = Math.random().toString(36).slice(2, 8);
+
+for (const v of CLIENTS) assert.ok(VERSIONS.includes(v), `unknown client ${v}; known: ${VERSIONS.join(", ")}`);
+
+let target;
+const allFailures = [];
+
+async function runCases(version, cases) {
+  const oracle = await oracleClient(version);
+  const wire = await wireClient(version, target.url);
+  const summary = new Summary();
+  const failures = [];
+  try {
+    for (const c of cases) {
+      const name = `cf_${RUN}_${version.replaceAll(".", "")}_${String(c.caseIndex ?? c.id).replace(/\W+/g, "_")}`;
+      const expected = await runCase(oracle.client, c, name);
+      const harnessError = expected.find((o) => o.label === "ABORTED");
+      assert.ok(!harnessError, `oracle aborted on ${c.id}: ${harnessError?.value}`);
+      const actual = await runCase(wire.client, c, name, { pushHints: pushHintsOf(expected) });
+      const diffs = diffObservations(expected, actual);
+      summary.add(version, c, diffs);
+      if (diffs.length) failures.push({ version, c, diffs });
+      if (target.alive && !target.alive()) {
+        failures.push({ version, c, diffs: [{ label: "server process", expected: "running", actual: `exited:\n${target.output().slice(-3000)}` }] });
+        break;
+      }
+    }
+  } finally {
+    await wire.close();
+    await oracle.close();
+  }
+  allFailures.push(...failures);
+  if (failures.length) {
+    const printed = failures.slice(0, MAX_PRINTED).map((f) => formatFailure(f.version, f.c, f.diffs)).join("\n\n");
+    assert.fail(`${summary.format()}\n\nFirst ${Math.min(MAX_PRINTED, failures.length)} reproducers (seed ${SEED}):\n\n${printed}`);
+  }
+  return summary;
+}
+
+function generatedCasesFor(version) {
+  const cases = [];
+  for (let i = 0; i < CASES; i++) {
+    if (VERSIONS[i % VERSIONS.length] !== version && !ONLY) continue;
+    if (ONLY && !ONLY.has(String(i))) continue;
+    cases.push(generateCase(SEED, i, { pivots: PIVOTS }));
+  }
+  return cases;
+}
+
+function handCasesFor() {
+  return handCases({ pivots: PIVOTS }).filter((c) => !ONLY || ONLY.has(c.id));
+}
+
+describe(`Perspective conformance against ${describeTarget()}`, { concurrency: true }, () => {
+  before(async () => {
+    target = await startTarget();
+  });
+  after(async () => {
+    if (REPORT) fs.writeFileSync(REPORT, allFailures.map((f) => JSON.stringify({ version: f.version, case: f.c, diffs: f.diffs })).join("\n") + "\n");
+    await target?.stop();
+  });
+  for (const version of CLIENTS) {
+    test(`hand-written cases, client ${version}`, async () => {
+      await runCases(version, handCasesFor());
+    });
+    test(`generated cases (seed ${SEED}${PIVOTS ? ", pivots" : ""}), client ${version}`, async () => {
+      await runCases(version, generatedCasesFor(version));
+    });
+  }
+});

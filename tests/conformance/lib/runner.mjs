@@ -1,0 +1,187 @@
+// Runs one case against one client and records every answer as an observation
+// { label, value } (value = canonical text, or "ERROR: message"). The oracle side runs
+// first; the wire side gets its on_update push counts as hints so it can wait for pushes
+// that arrive after a read reply (no timing is asserted: a missing push is still a diff).
+import { canon, errorText } from "./observe.mjs";
+import { rowsToArrow } from "./arrow_input.mjs";
+
+const CALL_TIMEOUT_MS = Number(process.env.CONFORMANCE_TIMEOUT_MS || 10000);
+const PUSH_WAIT_MS = Number(process.env.CONFORMANCE_PUSH_WAIT_MS || 2000);
+
+class Aborted extends Error {}
+
+function withTimeout(promise, label) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Aborted(`no reply within ${CALL_TIMEOUT_MS} ms: ${label}`)), CALL_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function toColumns(schema, rows) {
+  const cols = {};
+  for (const name of Object.keys(schema)) cols[name] = rows.map((r) => (r[name] === undefined ? null : r[name]));
+  return cols;
+}
+
+export function tableOptions(c, name) {
+  const options = { name };
+  if (c.table.index) options.index = c.table.index;
+  if (c.table.limit) options.limit = c.table.limit;
+  return options;
+}
+
+export async function runCase(client, c, tableName, { pushHints = {} } = {}) {
+  const obs = [];
+  const record = (label, value) => obs.push({ label, value });
+  // Runs fn, records its canonical result (or error) under label, returns the raw result.
+  const call = async (label, fn, { keep = true } = {}) => {
+    try {
+      const value = await withTimeout(Promise.resolve().then(fn), label);
+      if (keep) record(label, canon(value));
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof Aborted) throw err;
+      record(label, `ERROR: ${errorText(err)}`);
+      return { ok: false };
+    }
+  };
+
+  const t = c.table;
+  let table = null;
+  const views = [];
+  try {
+    const opts = tableOptions(c, tableName);
+    if (t.init === "rows") {
+      table = (await call("make table (rows)", () => client.table(t.data, opts), { keep: false })).value;
+    } else if (t.init === "arrow") {
+      table = (await call("make table (arrow)", () => client.table(rowsToArrow(t.schema, t.data), opts), { keep: false })).value;
+    } else if (t.init === "columns") {
+      table = (await call("make table (columns)", () => client.table(toColumns(t.schema, t.data), opts), { keep: false })).value;
+    } else {
+      table = (await call("make table (schema)", () => client.table(t.schema, opts), { keep: false })).value;
+      if (table && t.data.length) await call("initial update", () => table.update(t.data));
+    }
+    record("table created", String(Boolean(table)));
+    if (!table) return obs;
+
+    const describeTable = async (when) => {
+      await call(`${when} table.schema`, () => table.schema());
+      await call(`${when} table.size`, () => table.size());
+    };
+    await describeTable("initial");
+    await call("table.get_index", () => table.get_index());
+    await call("table.get_limit", () => table.get_limit());
+    await call("hosted tables include table", async () => (await client.get_hosted_table_names()).includes(tableName));
+
+    const usesPort = c.steps.some((s) => s.port);
+    let portId = 0;
+    if (usesPort) {
+      const r = await call("table.make_port", () => table.make_port());
+      if (r.ok) portId = r.value;
+    }
+
+    for (const [i, v] of c.views.entries()) {
+      const r = await call(`view ${i} create`, () => table.view(structuredClone(v.config)), { keep: false });
+      record(`view ${i} created`, r.ok ? "ok" : obs.at(-1).value);
+      const entry = { view: r.ok ? r.value : null, subscriptions: [], spec: v, index: i };
+      views.push(entry);
+      if (!entry.view) continue;
+      await call(`view ${i} get_config`, () => entry.view.get_config());
+      const modes = Array.isArray(v.onUpdate) ? v.onUpdate : v.onUpdate ? [v.onUpdate] : [];
+      for (const [j, mode] of modes.entries()) {
+        const sub = { name: `on_update ${mode}#${j}`, pushes: [] };
+        const options = mode === "row" ? { mode: "row" } : undefined;
+        const ok = await call(`view ${i} ${sub.name}`, () => entry.view.on_update((u) => sub.pushes.push(u), options), { keep: false });
+        if (ok.ok) entry.subscriptions.push(sub);
+      }
+    }
+
+    const readViews = async (when) => {
+      for (const entry of views) {
+        if (!entry.view) continue;
+        const { view, index } = entry;
+        const p = `${when} view ${index}`;
+        await call(`${p} dimensions`, () => view.dimensions());
+        await call(`${p} schema`, () => view.schema());
+        await call(`${p} num_rows`, () => view.num_rows());
+        await call(`${p} column_paths`, () => view.column_paths());
+        for (const read of entry.spec.reads) {
+          await call(`${p} ${read.fn}(${JSON.stringify(read.args)})`, () => view[read.fn](structuredClone(read.args)));
+        }
+      }
+    };
+    const collectPushes = async (when) => {
+      for (const entry of views) {
+        for (const sub of entry.subscriptions) {
+          const label = `${when} view ${entry.index} ${sub.name} pushes`;
+          const want = pushHints[label];
+          if (want !== undefined) {
+            const deadline = Date.now() + PUSH_WAIT_MS;
+            const w0 = Date.now();
+          while (sub.pushes.length < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+          if (process.env.CONFORMANCE_DEBUG) console.log("push wait", label, Date.now() - w0);
+          }
+          record(label, canon(sub.pushes));
+          sub.pushes = [];
+        }
+      }
+    };
+
+    await readViews("initial");
+    await collectPushes("initial");
+
+    for (const [s, step] of c.steps.entries()) {
+      const when = `step ${s + 1} (${step.op})`;
+      const options = step.port ? { port_id: portId } : undefined;
+      if (step.op === "update") {
+        let data = step.data;
+        if (step.asColumns) data = toColumns(t.schema, step.data);
+        if (step.asArrow) data = rowsToArrow(t.schema, step.data);
+        await call(`${when} apply`, () => table.update(data, options));
+      } else if (step.op === "remove") {
+        await call(`${when} apply`, () => table.remove(step.data, options));
+      } else if (step.op === "replace") {
+        await call(`${when} apply`, () => table.replace(step.data));
+      } else if (step.op === "clear") {
+        await call(`${when} apply`, () => table.clear());
+      } else if (step.op === "make_duplicate") {
+        // A second table with a name that is taken must be refused.
+        await call(`${when} apply`, async () => {
+          await client.table(t.schema, { name: tableName });
+          return "created";
+        });
+      } else if (step.op === "delete_table") {
+        // Deleting a table that still has views must be refused.
+        await call(`${when} apply`, () => table.delete());
+        // The JS Table handle is consumed by delete() even when the server refuses.
+        table = (await call(`${when} open_table`, () => client.open_table(tableName), { keep: false })).value;
+      } else if (step.op === "delete_view") {
+        const entry = views[step.view];
+        await call(`${when} apply`, () => entry.view.delete());
+        entry.view = null;
+        entry.subscriptions = [];
+      }
+      await readViews(when);
+      await describeTable(when);
+      await collectPushes(when);
+    }
+
+    for (const entry of views) {
+      if (entry.view) await call(`view ${entry.index} delete`, () => entry.view.delete());
+    }
+    await call("table delete", () => table.delete());
+  } catch (err) {
+    if (!(err instanceof Aborted)) throw err;
+    record("ABORTED", err.message);
+  }
+  return obs;
+}
+
+export function pushHintsOf(obs) {
+  const hints = {};
+  for (const { label, value } of obs) {
+    if (label.endsWith(" pushes")) hints[label] = JSON.parse(value).length;
+  }
+  return hints;
+}
