@@ -22,7 +22,14 @@ using producer::Millis;
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void request_stop(int) { g_stop.store(true); }
+// The first Ctrl-C asks the loop to stop after the batch in flight; a second one ends the
+// process at once (e.g. an insert hanging on a dead connection).
+extern "C" void request_stop(int signal_number) {
+  if (g_stop.exchange(true)) {
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+  }
+}
 
 void install_signal_handlers() {
   struct sigaction action;
@@ -153,7 +160,7 @@ void add_produce_command(CLI::App& cli, CommandRun& run) {
       "A batch of --rows rows every --interval (or batches sized to reach --rate rows/s) into "
       "--table, created if missing (timestamp DateTime64(3) on ClickHouse 20.1+, DateTime "
       "before). A failed insert is retried with backoff (100 ms .. 5 s) and never dropped. "
-      "Durations: 250ms, 3s, 1m. Ctrl-C stops cleanly.");
+      "Durations: 250ms, 3s, 1m. Ctrl-C stops after the batch in flight (twice: at once).");
   auto flags = std::make_shared<ProduceFlags>();
   add_clickhouse_options(*cmd, flags->clickhouse);
   cmd->add_option("--table", flags->table, "Table to fill (created if missing)")

@@ -8,7 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "app/clickhouse_options.h"
 #include "app/commands.h"
+#include "app/live_tables.h"
+#include "app/serve_config.h"
+#include "base/duration.h"
+#include "ingest/ingest_service.h"
 #include "net/server.h"
 #include "protocol/server.h"
 
@@ -26,8 +31,55 @@ struct ServeConfig {
   std::size_t max_frame_bytes = 64u << 20;
   std::size_t max_queue_bytes = 256u << 20;
   std::string log_level = "info";
-  // Later: --clickhouse / --table / --config add hosted tables here.
+  // Live ClickHouse tables: from --table flags and/or the [[table]] entries of --config.
+  std::string config_file;
+  ClickHouseCliOptions clickhouse;
+  std::vector<std::string> tables;
+  std::optional<size_t> limit;
+  std::optional<std::string> index;
+  std::string cursor;
+  std::string interval = "250ms";
+  std::string lateness = "0s";
+  std::vector<ingest::LiveTableSpec> live_tables;  // resolved from all of the above
 };
+
+// Options whose command-line value beats the config file only when given.
+struct ExplicitFlags {
+  CLI::Option* host = nullptr;
+  CLI::Option* port = nullptr;
+  CLI::Option* writable = nullptr;
+  CLI::Option* max_frame = nullptr;
+};
+
+// Folds the config file and the --table flags into `config.live_tables`.
+Status resolve_live_tables(ServeConfig& config, const ExplicitFlags& flags) {
+  if (!config.config_file.empty()) {
+    CHVIEW_ASSIGN_OR_RETURN(ServeFileConfig file, load_serve_config(config.config_file));
+    if (flags.host->count() == 0 && file.host) config.host = *file.host;
+    if (flags.port->count() == 0 && file.port) config.port = *file.port;
+    if (flags.writable->count() == 0 && file.writable) config.writable = *file.writable;
+    if (flags.max_frame->count() == 0 && file.max_frame_bytes) {
+      config.max_frame_bytes = *file.max_frame_bytes;
+    }
+    if (!config.clickhouse.url && file.clickhouse_url) config.clickhouse.url = file.clickhouse_url;
+    config.live_tables = std::move(file.tables);
+  }
+  if (config.limit && config.index) return invalid_argument("--limit and --index are exclusive");
+  CHVIEW_ASSIGN_OR_RETURN(auto interval, parse_duration(config.interval));
+  CHVIEW_ASSIGN_OR_RETURN(auto lateness, parse_duration(config.lateness));
+  for (const auto& name : config.tables) {
+    ingest::LiveTableSpec spec;
+    spec.name = name;
+    spec.source_table = name;
+    spec.limit = config.limit;
+    spec.index = config.index;
+    spec.cursor = config.cursor;
+    spec.interval = interval;
+    spec.lateness = lateness;
+    config.live_tables.push_back(std::move(spec));
+  }
+  return Status::ok();
+}
 
 // The directory of the running binary (the build directory, e.g. <repo>/build).
 std::optional<fs::path> binary_dir() {
@@ -140,13 +192,35 @@ int run_serve(const ServeConfig& config) {
     return 1;
   }
 
-  // Live ClickHouse tables (--config / --clickhouse, next issue) start here: their
-  // ingest threads hand each batch to the protocol strand with
-  // (*net_server)->post(work) (see app/live_tables.h) and are stopped after run().
+  // Live ClickHouse tables: ingest threads hand each batch to the protocol strand.
+  std::unique_ptr<ingest::IngestService> ingest;
+  auto stopping = std::make_shared<std::atomic<bool>>(false);
+  if (!config.live_tables.empty()) {
+    auto clickhouse = resolve(config.clickhouse);
+    if (!clickhouse.is_ok()) {
+      spdlog::error("{}", clickhouse.status().to_string());
+      return 1;
+    }
+    net::Server* server = net_server->get();
+    ingest = std::make_unique<ingest::IngestService>(
+        *clickhouse, config.live_tables,
+        make_deliver(
+            *protocol_server,
+            [server](std::function<void()> work) { server->post(std::move(work)); }, stopping));
+    if (auto valid = ingest->validate(); !valid.is_ok()) {
+      spdlog::error("{}", valid.to_string());
+      return 1;
+    }
+    spdlog::info("serving {} live table(s) from ClickHouse at {}", config.live_tables.size(),
+                 clickhouse->redacted_url());
+    ingest->start();
+  }
 
   spdlog::info("chview serve: {} tables, open http://{}:{}/?table=<name>",
                config.writable ? "writable" : "read-only", config.host, (*net_server)->port());
   (*net_server)->run();
+  stopping->store(true);
+  if (ingest) ingest->stop();
   spdlog::info("stopped");
   return 0;
 }
@@ -156,26 +230,53 @@ int run_serve(const ServeConfig& config) {
 void add_serve_command(CLI::App& cli, CommandRun& run) {
   auto config = std::make_shared<ServeConfig>();
   auto* cmd = cli.add_subcommand("serve", "Serve tables to Perspective viewers over WebSocket");
-  cmd->add_option("--host", config->host, "Address to listen on (0.0.0.0 for all interfaces)")
-      ->capture_default_str();
-  cmd->add_option("--port", config->port, "TCP port (0 picks a free one)")->capture_default_str();
-  cmd->add_flag("--writable", config->writable,
-                "Let clients create, update and delete tables (read-only otherwise)");
+  ExplicitFlags flags;
+  flags.host =
+      cmd->add_option("--host", config->host, "Address to listen on (0.0.0.0 for all interfaces)")
+          ->capture_default_str();
+  flags.port = cmd->add_option("--port", config->port, "TCP port (0 picks a free one)")
+                   ->capture_default_str();
+  flags.writable =
+      cmd->add_flag("--writable", config->writable,
+                    "Let clients create, update and delete tables (read-only otherwise)");
   cmd->add_option("--web-root", config->web_root,
                   "Directory with index.html (default: <repo>/web next to the binary)");
   cmd->add_option("--node-modules", config->node_modules,
                   "npm packages for the page (default: <web root>/../node_modules)");
-  cmd->add_option("--max-frame", config->max_frame_bytes,
-                  "Largest incoming WebSocket message in bytes; larger ones close the "
-                  "connection (1009)")
-      ->capture_default_str();
+  flags.max_frame =
+      cmd->add_option("--max-frame", config->max_frame_bytes,
+                      "Largest incoming WebSocket message in bytes; larger ones close the "
+                      "connection (1009)")
+          ->capture_default_str();
   cmd->add_option("--max-queue", config->max_queue_bytes,
                   "Bytes a client may have queued before it is disconnected as too slow")
       ->capture_default_str();
   cmd->add_option("--log-level", config->log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
-  cmd->callback([&run, config] { run = [config] { return run_serve(*config); }; });
+  cmd->add_option("--config", config->config_file, "TOML file declaring server options and tables");
+  add_clickhouse_options(*cmd, config->clickhouse);
+  cmd->add_option("--table", config->tables,
+                  "ClickHouse table to serve live (repeatable); same name for viewers");
+  cmd->add_option("--limit", config->limit,
+                  "Keep the newest N rows of each --table (default 1000)");
+  cmd->add_option("--index", config->index, "Upsert --table rows by this column instead");
+  cmd->add_option("--cursor", config->cursor,
+                  "Column that orders new rows (default: the first DateTime column)");
+  cmd->add_option("--interval", config->interval, "How often to poll ClickHouse")
+      ->capture_default_str();
+  cmd->add_option("--lateness", config->lateness,
+                  "Re-read this far behind the cursor to catch late rows (e.g. 2s)")
+      ->capture_default_str();
+  cmd->callback([&run, config, flags] {
+    run = [config, flags] {
+      if (auto status = resolve_live_tables(*config, flags); !status.is_ok()) {
+        spdlog::error("{}", status.to_string());
+        return 2;
+      }
+      return run_serve(*config);
+    };
+  });
 }
 
 }  // namespace chview::app

@@ -1,121 +1,39 @@
 #include "clickhouse/block.h"
 
 #include <cmath>
-#include <limits>
 
+#include "clickhouse/column_internal.h"
 #include "clickhouse/value_text.h"
 
 namespace chview::clickhouse {
 namespace {
 
+using detail::append_default;
+using detail::dictionary_is_nullable;
 using detail::format_double;
+using detail::int_fits;
+using detail::pow10d;
+using detail::uint_fits;
+using detail::without_nullable;
 
-DataType without_nullable(const DataType& type) {
-  return type.kind == TypeKind::kNullable ? type.nested() : type;
-}
-
-bool dictionary_is_nullable(const Column& c) { return c.type.nested().kind == TypeKind::kNullable; }
-
-Status wrong_kind(const Column& c, std::string_view what) {
-  return invalid_argument("cannot append " + std::string(what) + " to column '" + c.name +
-                          "' of type " + c.type.to_string());
-}
-
-// Range of values an integer-backed type accepts.
-bool int_fits(const DataType& t, int64_t v) {
-  switch (t.kind) {
-    case TypeKind::kInt8:
-      return v >= -128 && v <= 127;
-    case TypeKind::kInt16:
-      return v >= -32768 && v <= 32767;
-    case TypeKind::kInt32:
-    case TypeKind::kDate32:
-      return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
-    case TypeKind::kDate:
-      return v >= 0 && v <= 65535;
-    case TypeKind::kDateTime:
-      return v >= 0 && v <= 0xffffffffLL;
+// ClickHouse quotes these inside arrays: ['a'], ['2020-01-01'], [1.5].
+bool quoted_in_arrays(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::kString:
+    case TypeKind::kFixedString:
+    case TypeKind::kUUID:
+    case TypeKind::kIPv4:
+    case TypeKind::kIPv6:
     case TypeKind::kEnum8:
     case TypeKind::kEnum16:
-      return t.enum_name(v) != nullptr;
-    case TypeKind::kDecimal:
-      return t.precision > 9 ||
-             (v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max());
-    default:
+    case TypeKind::kDate:
+    case TypeKind::kDate32:
+    case TypeKind::kDateTime:
+    case TypeKind::kDateTime64:
       return true;
-  }
-}
-
-bool uint_fits(const DataType& t, uint64_t v) {
-  switch (t.kind) {
-    case TypeKind::kUInt8:
-      return v <= 0xff;
-    case TypeKind::kBool:
-      return v <= 1;
-    case TypeKind::kNothing:
-      return v == 0;
-    case TypeKind::kUInt16:
-      return v <= 0xffff;
-    case TypeKind::kUInt32:
-      return v <= 0xffffffffULL;
     default:
-      return true;
+      return false;
   }
-}
-
-double pow10d(uint32_t n) { return std::pow(10.0, static_cast<double>(n)); }
-
-// Appends the type's default value (used as the placeholder under a NULL).
-void append_default(Column& c) {
-  switch (c.type.storage()) {
-    case Storage::kInt:
-      c.ints.push_back(c.type.kind == TypeKind::kEnum8 || c.type.kind == TypeKind::kEnum16
-                           ? (c.type.enum_values.empty() ? 0 : c.type.enum_values[0].second)
-                           : 0);
-      break;
-    case Storage::kUInt:
-      c.uints.push_back(0);
-      break;
-    case Storage::kFloat:
-      c.floats.push_back(0);
-      break;
-    case Storage::kString:
-      c.strings.emplace_back(c.type.fixed_size, '\0');
-      break;
-    case Storage::kInt128:
-      c.wide.push_back(0);
-      break;
-    case Storage::kNullable:
-      c.null_map.push_back(1);
-      append_default(c.children[0]);
-      break;
-    case Storage::kArray:
-      c.offsets.push_back(c.children[0].size());
-      break;
-    case Storage::kLowCardinality:
-      if (c.children[0].size() == 0) append_default(c.children[0]);
-      c.indices.push_back(0);
-      break;
-  }
-}
-
-// Appends one value through a wrapper: Nullable marks it present, LowCardinality adds a
-// dictionary entry (after the NULL placeholder if needed).
-template <typename Fn>
-Status append_wrapped(Column& c, Fn&& append_inner, std::string_view what) {
-  if (c.type.kind == TypeKind::kNullable) {
-    CHVIEW_RETURN_IF_ERROR(append_inner(c.children[0]));
-    c.null_map.push_back(0);
-    return Status::ok();
-  }
-  if (c.type.kind == TypeKind::kLowCardinality) {
-    Column& dict = c.children[0];
-    if (dictionary_is_nullable(c) && dict.size() == 0) append_default(dict);
-    CHVIEW_RETURN_IF_ERROR(append_inner(dict));
-    c.indices.push_back(dict.size() - 1);
-    return Status::ok();
-  }
-  return wrong_kind(c, what);
 }
 
 Status validate_column(const Column& c, size_t rows) {
@@ -141,9 +59,9 @@ Status validate_column(const Column& c, size_t rows) {
       }
       return Status::ok();
     case Storage::kString:
-      if (c.type.kind == TypeKind::kFixedString) {
+      if (const size_t width = c.type.value_width(); width > 0) {  // FixedString, IPv6
         for (const auto& s : c.strings) {
-          if (s.size() > c.type.fixed_size) return fail("value longer than the fixed size");
+          if (s.size() > width) return fail("value longer than the fixed size");
         }
       }
       return Status::ok();
@@ -263,7 +181,12 @@ double Column::double_at(size_t row) const {
     case Storage::kFloat:
       return c->floats[r];
     case Storage::kInt128:
-      return decimal ? static_cast<double>(c->wide[r]) / pow10d(c->type.scale) : 0.0;
+      if (decimal) return static_cast<double>(c->wide[r]) / pow10d(c->type.scale);
+      if (c->type.kind == TypeKind::kInt128) return static_cast<double>(c->wide[r]);
+      if (c->type.kind == TypeKind::kUInt128) {
+        return static_cast<double>(static_cast<unsigned __int128>(c->wide[r]));
+      }
+      return 0.0;  // UUID
     default:
       return 0;
   }
@@ -292,17 +215,33 @@ std::string Column::string_at(size_t row) const {
     }
     case TypeKind::kUUID:
       return detail::format_uuid(c->wide[r]);
+    case TypeKind::kUInt128:
+      return detail::format_uint128(static_cast<unsigned __int128>(c->wide[r]));
+    case TypeKind::kIPv4:
+      return detail::format_ipv4(static_cast<uint32_t>(c->uints[r]));
+    case TypeKind::kIPv6:
+      return detail::format_ipv6(c->strings[r]);
     case TypeKind::kArray: {
       const Column& items = c->children[0];
       uint64_t begin = r == 0 ? 0 : c->offsets[r - 1];
       std::string out = "[";
       for (uint64_t i = begin; i < c->offsets[r]; ++i) {
         if (i != begin) out += ',';
-        const Storage s = items.resolve(i).first->type.storage();
-        bool quote =
-            !items.is_null(i) && (s == Storage::kString || t.nested().kind == TypeKind::kUUID);
-        std::string text = items.string_at(i);
-        out += quote ? "'" + text + "'" : (text == "\\N" ? "NULL" : text);
+        if (items.is_null(i)) {
+          out += "NULL";
+          continue;
+        }
+        const std::string text = items.string_at(i);
+        if (!quoted_in_arrays(items.resolve(i).first->type.kind)) {
+          out += text;
+          continue;
+        }
+        out += '\'';
+        for (char ch : text) {
+          if (ch == '\'' || ch == '\\') out += '\\';
+          out += ch;
+        }
+        out += '\'';
       }
       return out + "]";
     }
@@ -324,174 +263,6 @@ std::string Column::string_at(size_t row) const {
     default:
       return {};
   }
-}
-
-Status Column::append_null() {
-  if (type.kind == TypeKind::kNullable ||
-      (type.kind == TypeKind::kLowCardinality && dictionary_is_nullable(*this))) {
-    if (type.kind == TypeKind::kLowCardinality && children[0].size() == 0) {
-      append_default(children[0]);
-    }
-    append_default(*this);
-    return Status::ok();
-  }
-  return invalid_argument("cannot append NULL to column '" + name + "' of type " +
-                          type.to_string());
-}
-
-Status Column::append_int(int64_t v) {
-  switch (type.storage()) {
-    case Storage::kInt:
-      if (!int_fits(type, v))
-        return invalid_argument(std::to_string(v) + " out of range for " + type.to_string());
-      ints.push_back(v);
-      return Status::ok();
-    case Storage::kUInt:
-      if (v < 0)
-        return invalid_argument(std::to_string(v) + " out of range for " + type.to_string());
-      return append_uint(static_cast<uint64_t>(v));
-    case Storage::kFloat:
-      return append_double(static_cast<double>(v));
-    case Storage::kInt128:
-      if (type.kind != TypeKind::kDecimal) return wrong_kind(*this, "an integer");
-      wide.push_back(v);
-      return Status::ok();
-    case Storage::kString:
-      return wrong_kind(*this, "an integer");
-    default:
-      return append_wrapped(
-          *this, [v](Column& c) { return c.append_int(v); }, "an integer");
-  }
-}
-
-Status Column::append_uint(uint64_t v) {
-  switch (type.storage()) {
-    case Storage::kUInt:
-      if (!uint_fits(type, v))
-        return invalid_argument(std::to_string(v) + " out of range for " + type.to_string());
-      uints.push_back(v);
-      return Status::ok();
-    case Storage::kInt:
-    case Storage::kInt128:
-      if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        return invalid_argument(std::to_string(v) + " out of range for " + type.to_string());
-      }
-      return append_int(static_cast<int64_t>(v));
-    case Storage::kFloat:
-      return append_double(static_cast<double>(v));
-    case Storage::kString:
-      return wrong_kind(*this, "an integer");
-    default:
-      return append_wrapped(
-          *this, [v](Column& c) { return c.append_uint(v); }, "an integer");
-  }
-}
-
-Status Column::append_double(double v) {
-  switch (type.storage()) {
-    case Storage::kFloat:
-      floats.push_back(type.kind == TypeKind::kFloat32 ? static_cast<float>(v) : v);
-      return Status::ok();
-    case Storage::kInt:
-    case Storage::kInt128:
-      if (type.kind == TypeKind::kDecimal) {
-        double scaled = std::round(v * pow10d(type.scale));
-        if (!(std::fabs(scaled) < 9.2e18)) return wrong_kind(*this, "a too large number");
-        return append_int(static_cast<int64_t>(scaled));
-      }
-      [[fallthrough]];
-    case Storage::kUInt:
-      if (std::trunc(v) != v || !(std::fabs(v) < 9.2e18))
-        return wrong_kind(*this, "a non-integral number");
-      return append_int(static_cast<int64_t>(v));
-    case Storage::kString:
-      return wrong_kind(*this, "a number");
-    default:
-      return append_wrapped(
-          *this, [v](Column& c) { return c.append_double(v); }, "a number");
-  }
-}
-
-Status Column::append_string(std::string_view v) {
-  switch (type.kind) {
-    case TypeKind::kString:
-      strings.emplace_back(v);
-      return Status::ok();
-    case TypeKind::kFixedString:
-      if (v.size() > type.fixed_size) {
-        return invalid_argument("'" + std::string(v) + "' is longer than " + type.to_string());
-      }
-      strings.emplace_back(v);
-      strings.back().resize(type.fixed_size, '\0');
-      return Status::ok();
-    case TypeKind::kEnum8:
-    case TypeKind::kEnum16:
-      for (const auto& [label, value] : type.enum_values) {
-        if (label == v) return append_int(value);
-      }
-      return invalid_argument("'" + std::string(v) + "' is not a value of " + type.to_string());
-    case TypeKind::kDate:
-    case TypeKind::kDate32: {
-      CHVIEW_ASSIGN_OR_RETURN(int64_t days, detail::parse_date(v));
-      return append_int(days);
-    }
-    case TypeKind::kDateTime: {
-      CHVIEW_ASSIGN_OR_RETURN(int64_t seconds, detail::parse_datetime(v));
-      return append_int(seconds);
-    }
-    case TypeKind::kDateTime64: {
-      CHVIEW_ASSIGN_OR_RETURN(int64_t ticks, detail::parse_datetime64(v, type.scale));
-      return append_int(ticks);
-    }
-    case TypeKind::kDecimal: {
-      CHVIEW_ASSIGN_OR_RETURN(__int128 unscaled, detail::parse_decimal(v, type.scale));
-      if (type.precision > 18) {
-        wide.push_back(unscaled);
-        return Status::ok();
-      }
-      if (unscaled > std::numeric_limits<int64_t>::max() ||
-          unscaled < std::numeric_limits<int64_t>::min()) {
-        return invalid_argument("'" + std::string(v) + "' out of range for " + type.to_string());
-      }
-      return append_int(static_cast<int64_t>(unscaled));
-    }
-    case TypeKind::kUUID: {
-      CHVIEW_ASSIGN_OR_RETURN(__int128 uuid, detail::parse_uuid(v));
-      wide.push_back(uuid);
-      return Status::ok();
-    }
-    case TypeKind::kBool:
-      if (v == "true" || v == "1") return append_uint(1);
-      if (v == "false" || v == "0") return append_uint(0);
-      return invalid_argument("'" + std::string(v) + "' is not a Bool");
-    default:
-      break;
-  }
-  switch (type.storage()) {
-    case Storage::kInt: {
-      CHVIEW_ASSIGN_OR_RETURN(int64_t i, detail::parse_int(v));
-      return append_int(i);
-    }
-    case Storage::kUInt: {
-      CHVIEW_ASSIGN_OR_RETURN(uint64_t u, detail::parse_uint(v));
-      return append_uint(u);
-    }
-    case Storage::kFloat: {
-      CHVIEW_ASSIGN_OR_RETURN(double d, detail::parse_double(v));
-      return append_double(d);
-    }
-    default:
-      return append_wrapped(
-          *this, [v](Column& c) { return c.append_string(v); }, "a string");
-  }
-}
-
-Status Column::append_array_row() {
-  if (type.kind != TypeKind::kArray) return wrong_kind(*this, "an array row");
-  uint64_t previous = offsets.empty() ? 0 : offsets.back();
-  if (children[0].size() < previous) return internal_error("array elements shrank");
-  offsets.push_back(children[0].size());
-  return Status::ok();
 }
 
 const Column* Block::find(std::string_view column_name) const {

@@ -209,7 +209,10 @@ struct Client::Impl {
     request.target =
         "/?database=" + url_encode(config.database) + "&query_id=" + url_encode(query_id);
     for (const auto& [name, value] : options.settings) {
-      request.target += "&" + url_encode(name) + "=" + url_encode(value);
+      request.target += '&';
+      request.target += url_encode(name);
+      request.target += '=';
+      request.target += url_encode(value);
     }
     if (!sql_param.empty()) request.target += "&query=" + url_encode(sql_param);
     request.headers.emplace_back("Authorization",

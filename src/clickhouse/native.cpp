@@ -196,7 +196,7 @@ Status read_data(Reader& r, Column& c, uint64_t rows) {
       c.strings.reserve(rows);
       for (uint64_t i = 0; i < rows; ++i) {
         std::string_view s;
-        if (t.kind == TypeKind::kFixedString) {
+        if (width > 0) {  // FixedString, IPv6
           CHVIEW_ASSIGN_OR_RETURN(s, r.bytes(width, "a FixedString"));
         } else {
           CHVIEW_ASSIGN_OR_RETURN(s, r.string("a String"));
@@ -334,7 +334,7 @@ void write_data(std::string& out, const Column& c) {
       return;
     case Storage::kString:
       for (const auto& s : c.strings) {
-        if (t.kind == TypeKind::kFixedString) {
+        if (width > 0) {  // FixedString, IPv6
           out.append(s);
           out.append(width - s.size(), '\0');
         } else {

@@ -19,7 +19,8 @@ constexpr SimpleType kSimpleTypes[] = {
     {"UInt32", TypeKind::kUInt32},   {"UInt64", TypeKind::kUInt64}, {"Float32", TypeKind::kFloat32},
     {"Float64", TypeKind::kFloat64}, {"Bool", TypeKind::kBool},     {"String", TypeKind::kString},
     {"Date", TypeKind::kDate},       {"Date32", TypeKind::kDate32}, {"UUID", TypeKind::kUUID},
-    {"Nothing", TypeKind::kNothing},
+    {"Nothing", TypeKind::kNothing}, {"Int128", TypeKind::kInt128}, {"UInt128", TypeKind::kUInt128},
+    {"IPv4", TypeKind::kIPv4},       {"IPv6", TypeKind::kIPv6},
 };
 
 // Recursive-descent parser over the type text.
@@ -290,7 +291,13 @@ Storage DataType::storage() const {
     case TypeKind::kFixedString:
       return Storage::kString;
     case TypeKind::kUUID:
+    case TypeKind::kInt128:
+    case TypeKind::kUInt128:
       return Storage::kInt128;
+    case TypeKind::kIPv4:
+      return Storage::kUInt;
+    case TypeKind::kIPv6:
+      return Storage::kString;
     case TypeKind::kNullable:
       return Storage::kNullable;
     case TypeKind::kArray:
@@ -328,7 +335,12 @@ size_t DataType::value_width() const {
     case TypeKind::kDecimal:
       return precision <= 9 ? 4 : precision <= 18 ? 8 : 16;
     case TypeKind::kUUID:
+    case TypeKind::kInt128:
+    case TypeKind::kUInt128:
+    case TypeKind::kIPv6:
       return 16;
+    case TypeKind::kIPv4:
+      return 4;
     case TypeKind::kFixedString:
       return fixed_size;
     default:

@@ -34,6 +34,10 @@ enum class TypeKind {
   kEnum8,
   kEnum16,
   kUUID,
+  kInt128,
+  kUInt128,         // stored as the same 128 bits as Int128
+  kIPv4,            // UInt32 on the wire
+  kIPv6,            // 16 bytes, network order
   kNothing,         // only inside Nullable(Nothing) (SELECT NULL); 1 byte per row
   kNullable,        // children[0] = nested type
   kArray,           // children[0] = element type

@@ -1,5 +1,7 @@
 #include "clickhouse/value_text.h"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -79,28 +81,66 @@ std::string format_datetime64(int64_t ticks, uint32_t scale) {
   int64_t seconds = floor_div(ticks, unit);
   int64_t frac = ticks - seconds * unit;
   std::string digits = std::to_string(frac);
-  return format_datetime(seconds) + "." + std::string(scale - digits.size(), '0') + digits;
+  std::string out = format_datetime(seconds);
+  out += '.';
+  out.append(scale - digits.size(), '0');
+  return out.append(digits);
 }
 
+// Strings are built with append only: GCC 12 at -O2/-O3 reports false -Wrestrict
+// errors for insert() and operator+ on short strings.
 std::string format_int128(__int128 v) {
   if (v == 0) return "0";
-  bool negative = v < 0;
+  const bool negative = v < 0;
   unsigned __int128 u = negative ? -static_cast<unsigned __int128>(v) : v;
-  std::string out;
+  char buf[48];
+  char* p = buf + sizeof buf;
   while (u) {
-    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+    *--p = static_cast<char>('0' + static_cast<int>(u % 10));
     u /= 10;
   }
-  return negative ? "-" + out : out;
+  if (negative) *--p = '-';
+  return std::string(p, static_cast<size_t>(buf + sizeof buf - p));
+}
+
+std::string format_uint128(unsigned __int128 u) {
+  if (u == 0) return "0";
+  char buf[48];
+  char* p = buf + sizeof buf;
+  while (u) {
+    *--p = static_cast<char>('0' + static_cast<int>(u % 10));
+    u /= 10;
+  }
+  return std::string(p, static_cast<size_t>(buf + sizeof buf - p));
+}
+
+std::string format_ipv4(uint32_t address) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", address >> 24, (address >> 16) & 255,
+                (address >> 8) & 255, address & 255);
+  return buf;
+}
+
+std::string format_ipv6(std::string_view bytes) {
+  if (bytes.size() != 16) return std::string(bytes);
+  char buf[INET6_ADDRSTRLEN];
+  if (!inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf)) return {};
+  return buf;
 }
 
 std::string format_decimal(__int128 unscaled, uint32_t scale) {
-  std::string digits = format_int128(unscaled < 0 ? -unscaled : unscaled);
-  if (scale > 0) {
-    if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
-    digits.insert(digits.size() - scale, ".");
+  const std::string digits = format_int128(unscaled < 0 ? -unscaled : unscaled);
+  std::string out;
+  if (unscaled < 0) out += '-';
+  if (scale == 0) return out.append(digits);
+  if (digits.size() <= scale) {
+    out += "0.";
+    out.append(scale - digits.size(), '0');
+    return out.append(digits);
   }
-  return unscaled < 0 ? "-" + digits : digits;
+  out.append(digits, 0, digits.size() - scale);
+  out += '.';
+  return out.append(digits, digits.size() - scale, std::string::npos);
 }
 
 std::string format_uuid(__int128 value) {
@@ -140,22 +180,31 @@ std::string format_floating(Float v) {
   std::string_view exp_text = sci.substr(e + 1);
   if (exp_text.front() == '+') exp_text.remove_prefix(1);
   std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
-  std::string out = negative ? "-" : "";
+  std::string out;
+  if (negative) out += '-';
   const int n = static_cast<int>(digits.size());
   if (exponent >= -6 && exponent < 21) {
     if (exponent < 0) {
-      out += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
+      out += "0.";
+      out.append(static_cast<size_t>(-exponent - 1), '0');
+      out.append(digits);
     } else if (exponent + 1 >= n) {
-      out += digits + std::string(static_cast<size_t>(exponent + 1 - n), '0');
+      out.append(digits);
+      out.append(static_cast<size_t>(exponent + 1 - n), '0');
     } else {
-      out += digits.substr(0, static_cast<size_t>(exponent + 1)) + "." +
-             digits.substr(static_cast<size_t>(exponent + 1));
+      out.append(digits, 0, static_cast<size_t>(exponent + 1));
+      out += '.';
+      out.append(digits, static_cast<size_t>(exponent + 1), std::string::npos);
     }
     return out;
   }
-  out += digits.substr(0, 1);
-  if (n > 1) out += "." + digits.substr(1);
-  return out + "e" + std::to_string(exponent);
+  out += digits[0];
+  if (n > 1) {
+    out += '.';
+    out.append(digits, 1, std::string::npos);
+  }
+  out += 'e';
+  return out.append(std::to_string(exponent));
 }
 
 }  // namespace
@@ -222,7 +271,7 @@ Result<__int128> parse_decimal(std::string_view text, uint32_t scale) {
     if (c < '0' || c > '9') return bad("decimal", text);
     any = true;
     if (dot && frac_digits == scale) continue;  // truncate extra fraction digits
-    if (value > (kMaxDecimal - 9) / 10) return bad("decimal (overflow)", text);
+    if (value > (kMaxDecimal - (c - '0')) / 10) return bad("decimal (overflow)", text);
     value = value * 10 + (c - '0');
     if (dot) ++frac_digits;
   }
@@ -257,6 +306,31 @@ Result<int64_t> parse_int(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size()) return bad("integer", text);
   return v;
+}
+
+Result<unsigned __int128> parse_uint128(std::string_view text) {
+  if (text.empty()) return bad("UInt128", text);
+  unsigned __int128 value = 0;
+  constexpr auto kMax = ~static_cast<unsigned __int128>(0);
+  for (char c : text) {
+    if (c < '0' || c > '9') return bad("UInt128", text);
+    const auto digit = static_cast<unsigned>(c - '0');
+    if (value > (kMax - digit) / 10) return bad("UInt128 (overflow)", text);
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+Result<uint32_t> parse_ipv4(std::string_view text) {
+  in_addr address{};
+  if (inet_pton(AF_INET, std::string(text).c_str(), &address) != 1) return bad("IPv4", text);
+  return ntohl(address.s_addr);
+}
+
+Result<std::string> parse_ipv6(std::string_view text) {
+  in6_addr address{};
+  if (inet_pton(AF_INET6, std::string(text).c_str(), &address) != 1) return bad("IPv6", text);
+  return std::string(reinterpret_cast<const char*>(&address), 16);
 }
 
 Result<uint64_t> parse_uint(std::string_view text) {

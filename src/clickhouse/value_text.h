@@ -17,6 +17,9 @@ std::string format_uuid(__int128 value);
 std::string format_double(double v);
 std::string format_float(float v);  // shortest text that reads back as the same float
 std::string format_int128(__int128 v);
+std::string format_uint128(unsigned __int128 v);
+std::string format_ipv4(uint32_t address);        // host-order value -> a.b.c.d
+std::string format_ipv6(std::string_view bytes);  // 16 network-order bytes
 
 Result<int64_t> parse_date(std::string_view text);
 Result<int64_t> parse_datetime(std::string_view text);  // UTC
@@ -24,6 +27,9 @@ Result<int64_t> parse_datetime64(std::string_view text, uint32_t scale);
 Result<__int128> parse_decimal(std::string_view text, uint32_t scale);
 Result<__int128> parse_uuid(std::string_view text);
 Result<int64_t> parse_int(std::string_view text);
+Result<unsigned __int128> parse_uint128(std::string_view text);
+Result<uint32_t> parse_ipv4(std::string_view text);
+Result<std::string> parse_ipv6(std::string_view text);  // 16 bytes
 Result<uint64_t> parse_uint(std::string_view text);
 Result<double> parse_double(std::string_view text);
 

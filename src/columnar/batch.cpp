@@ -38,13 +38,34 @@ const Column* Batch::column(std::string_view name) const {
   return i ? &columns_[*i] : nullptr;
 }
 
+Status Batch::set_presence(size_t column, std::vector<uint8_t> present) {
+  if (column >= columns_.size()) return invalid_argument("no column " + std::to_string(column));
+  if (!present.empty() && present.size() != num_rows_) {
+    return invalid_argument("presence mask has " + std::to_string(present.size()) +
+                            " entries for " + std::to_string(num_rows_) + " rows");
+  }
+  if (presence_.empty()) presence_.resize(columns_.size());
+  presence_[column] = std::move(present);
+  return Status::ok();
+}
+
 BatchBuilder::BatchBuilder(std::vector<Field> fields) : schema_(std::move(fields)) {
   columns_.reserve(schema_.size());
   for (const Field& f : schema_.fields()) columns_.emplace_back(f.type);
+  presence_.resize(columns_.size());
 }
 
 BatchBuilder& BatchBuilder::append(size_t column, const Value& v) {
   columns_[column].append(v);
+  if (!presence_[column].empty()) presence_[column].push_back(1);
+  return *this;
+}
+
+BatchBuilder& BatchBuilder::append_absent(size_t column) {
+  std::vector<uint8_t>& mask = presence_[column];
+  if (mask.empty()) mask.assign(columns_[column].size(), 1);
+  columns_[column].append_null();
+  mask.push_back(0);
   return *this;
 }
 
@@ -60,13 +81,18 @@ BatchBuilder& BatchBuilder::add_row(const std::vector<Value>& row) {
     }
     return *this;
   }
-  for (size_t i = 0; i < row.size(); ++i) columns_[i].append(row[i]);
+  for (size_t i = 0; i < row.size(); ++i) append(i, row[i]);
   return *this;
 }
 
 Result<Batch> BatchBuilder::finish() && {
   if (!error_.is_ok()) return error_;
-  return Batch::make(std::move(schema_), std::move(columns_));
+  CHVIEW_ASSIGN_OR_RETURN(Batch batch, Batch::make(std::move(schema_), std::move(columns_)));
+  for (size_t i = 0; i < presence_.size(); ++i) {
+    if (!presence_[i].empty())
+      CHVIEW_RETURN_IF_ERROR(batch.set_presence(i, std::move(presence_[i])));
+  }
+  return batch;
 }
 
 }  // namespace chview::columnar

@@ -29,10 +29,20 @@ class Batch {
   // nullptr when absent.
   const Column* column(std::string_view name) const;
 
+  // Per-cell presence, for row-wise input whose rows omit some keys (JSON rows): an
+  // absent cell leaves an index table's existing value untouched (a new row gets null),
+  // where a present null overwrites. Without a mask every cell of the column is present.
+  bool is_present(size_t column, size_t row) const {
+    return presence_.empty() || presence_[column].empty() || presence_[column][row] != 0;
+  }
+  // One entry per row (1 = present); an empty vector removes the mask.
+  Status set_presence(size_t column, std::vector<uint8_t> present);
+
  private:
   Schema schema_;
   std::vector<Column> columns_;
   size_t num_rows_ = 0;
+  std::vector<std::vector<uint8_t>> presence_;  // empty, or one (maybe empty) per column
 };
 
 class BatchBuilder {
@@ -45,6 +55,8 @@ class BatchBuilder {
   // independently; finish() checks they end up the same length.
   Column& column(size_t i) { return columns_[i]; }
   BatchBuilder& append(size_t column, const Value& v);
+  // An absent cell (see Batch::is_present): stored as null, marked not present.
+  BatchBuilder& append_absent(size_t column);
   // Row-wise: one Value per column, in schema order (coerced). A wrong arity is
   // reported by finish().
   BatchBuilder& add_row(std::initializer_list<Value> row);
@@ -55,6 +67,7 @@ class BatchBuilder {
  private:
   Schema schema_;
   std::vector<Column> columns_;
+  std::vector<std::vector<uint8_t>> presence_;  // per column; empty until a cell is absent
   Status error_;
 };
 

@@ -1,11 +1,19 @@
 #include "columnar/column.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 
 namespace chview::columnar {
 
-StringDictionary::StringDictionary(const StringDictionary& other) : strings_(other.strings_) {
+namespace {
+std::atomic<uint64_t> next_dictionary_id{1};
+}  // namespace
+
+StringDictionary::StringDictionary() : id_(next_dictionary_id++) {}
+
+StringDictionary::StringDictionary(const StringDictionary& other)
+    : strings_(other.strings_), id_(next_dictionary_id++) {
   codes_.reserve(strings_.size());
   for (uint32_t i = 0; i < strings_.size(); ++i) codes_.emplace(strings_[i], i);
 }
@@ -225,6 +233,20 @@ void Column::reserve(size_t n) {
       bools_.reserve(n);
       break;
   }
+}
+
+void Column::compact_dictionary(std::span<const uint8_t> keep) {
+  assert(type_ == ColumnType::kString);
+  StringDictionary fresh;
+  for (size_t row = 0; row < codes_.size(); ++row) {
+    if (row < keep.size() && keep[row] != 0 && valid_[row] != 0) {
+      codes_[row] = fresh.intern(dict_.at(codes_[row]));
+    } else {
+      valid_[row] = 0;
+      codes_[row] = 0;
+    }
+  }
+  dict_ = std::move(fresh);
 }
 
 void Column::clear() { *this = Column(type_); }

@@ -18,10 +18,11 @@
 namespace chview::columnar {
 
 // Append-only string interning: code → string, string → code. Codes are dense from 0
-// and stay valid for the dictionary's lifetime.
+// and stay valid for the dictionary's lifetime. id() names this dictionary (unique per
+// process), so caches keyed by code can tell when a column got a new dictionary.
 class StringDictionary {
  public:
-  StringDictionary() = default;
+  StringDictionary();
   StringDictionary(const StringDictionary& other);
   StringDictionary& operator=(const StringDictionary& other);
   StringDictionary(StringDictionary&&) noexcept = default;
@@ -31,6 +32,7 @@ class StringDictionary {
   std::optional<uint32_t> find(std::string_view s) const;
   std::string_view at(uint32_t code) const { return strings_[code]; }
   size_t size() const { return strings_.size(); }
+  uint64_t id() const { return id_; }
 
  private:
   struct Hash {
@@ -39,6 +41,7 @@ class StringDictionary {
   };
   std::deque<std::string> strings_;  // deque: element addresses are stable for the map
   std::unordered_map<std::string_view, uint32_t, Hash, std::equal_to<>> codes_;
+  uint64_t id_;
 };
 
 class Column {
@@ -96,6 +99,10 @@ class Column {
   void reserve(size_t n);
   // Removes every row and the dictionary.
   void clear();
+  // STRING columns: replaces the dictionary by one holding only the strings of rows with
+  // keep[row] != 0 (new id(), new codes); other rows become null. Lets long-lived
+  // tables drop strings of rows they no longer hold.
+  void compact_dictionary(std::span<const uint8_t> keep);
 
  private:
   ColumnType type_;

@@ -172,6 +172,22 @@ TEST(BatchTest, BuilderAddsRowsAndChecksShape) {
   ASSERT_NE(batch->column("s"), nullptr);
   EXPECT_EQ(batch->column("nope"), nullptr);
 
+  EXPECT_TRUE(batch->is_present(0, 1));
+
+  BatchBuilder partial({{"i", ColumnType::kInteger}, {"s", ColumnType::kString}});
+  partial.append(0, Value(1)).append(1, Value("x"));
+  partial.append(0, Value(2)).append_absent(1);
+  partial.append_absent(0).append(1, Value());
+  auto p = std::move(partial).finish();
+  ASSERT_TRUE(p.is_ok()) << p.status().to_string();
+  EXPECT_TRUE(p->is_present(1, 0));
+  EXPECT_FALSE(p->is_present(1, 1));
+  EXPECT_TRUE(p->is_present(1, 2));
+  EXPECT_TRUE(p->column(1).is_null(1));
+  EXPECT_FALSE(p->is_present(0, 2));
+  EXPECT_TRUE(p->is_present(0, 0));
+  EXPECT_FALSE(p->set_presence(0, {1}).is_ok());
+
   BatchBuilder bad({{"i", ColumnType::kInteger}});
   bad.add_row({1, 2});
   EXPECT_FALSE(std::move(bad).finish().is_ok());

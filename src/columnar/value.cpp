@@ -222,6 +222,30 @@ int compare(const Value& a, const Value& b) {
   return 0;
 }
 
+size_t ValueHash::operator()(const Value& v) const {
+  const size_t kind = static_cast<size_t>(v.kind()) * 0x9e3779b97f4a7c15ULL;
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return kind;
+    case Value::Kind::kBool:
+      return kind ^ std::hash<bool>{}(v.as_bool());
+    case Value::Kind::kInt:
+      return kind ^ std::hash<int64_t>{}(v.as_int());
+    case Value::Kind::kFloat: {
+      const double d = v.as_float();
+      if (std::isnan(d)) return kind ^ 0x7ff8;
+      return kind ^ std::hash<double>{}(d == 0 ? 0.0 : d);
+    }
+    case Value::Kind::kString:
+      return kind ^ std::hash<std::string>{}(v.as_string());
+    case Value::Kind::kDate:
+      return kind ^ std::hash<int32_t>{}(v.as_date().days);
+    case Value::Kind::kDateTime:
+      return kind ^ std::hash<int64_t>{}(v.as_datetime().ms);
+  }
+  return kind;
+}
+
 Value coerce(const Value& v, ColumnType type) {
   if (v.is_null()) return {};
   switch (type) {

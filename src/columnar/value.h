@@ -66,6 +66,10 @@ int compare(const Value& a, const Value& b);
 struct ValueLess {
   bool operator()(const Value& a, const Value& b) const { return compare(a, b) < 0; }
 };
+// Consistent with operator== (so 0.0 and -0.0 hash alike, every NaN alike).
+struct ValueHash {
+  size_t operator()(const Value& v) const;
+};
 
 // Converts `v` to the Value kind that stores `type` (INTEGER→kInt, FLOAT→kFloat,
 // STRING→kString, BOOLEAN→kBool, DATE→kDate, DATETIME→kDateTime), following

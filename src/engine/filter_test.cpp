@@ -179,6 +179,20 @@ TEST(FilterTest, EveryOpPerType) {
   }
 }
 
+TEST(FilterTest, CaseFoldingIsAsciiOnly) {
+  // observed: Perspective folds ASCII letters only; UTF-8 bytes compare as they are.
+  const std::vector<Field> f = {{"s", ColumnType::kString}};
+  auto table = make_table(f);
+  apply(*table, f, {{"ÄPFEL"}, {"äpfel"}, {"Straße"}, {"STRASSE"}});
+  EXPECT_EQ(matching_keys(*table, {{"s", "contains", {"äpfel"}}}), (std::vector<int>{1}));
+  EXPECT_EQ(matching_keys(*table, {{"s", "contains", {"ÄPFEL"}}}), (std::vector<int>{0}));
+  EXPECT_EQ(matching_keys(*table, {{"s", "begins with", {"str"}}}), (std::vector<int>{2, 3}));
+  EXPECT_EQ(matching_keys(*table, {{"s", "contains", {"ß"}}}), (std::vector<int>{2}));
+  ViewConfig sorted;
+  sorted.sort = {{"s", SortOp::kAsc}};
+  EXPECT_EQ(row_keys(*make_view(*table, sorted)), values({3, 2, 0, 1}));
+}
+
 TEST(FilterTest, CombinesTermsWithAndOr) {
   auto table = make_filter_table();
   const std::vector<FilterTerm> terms = {{"i", ">", {1}}, {"s", "contains", {"an"}}};

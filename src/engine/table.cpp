@@ -1,5 +1,7 @@
 #include "engine/table.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <unordered_set>
 
@@ -90,7 +92,9 @@ Result<TableDelta> Table::append_rows(const Batch& batch, TableDelta delta) {
   for (size_t r = first; r < n; ++r) {
     const RowId row = allocate_slot();
     for (size_t c = 0; c < columns_.size(); ++c) {
-      if (map[c]) columns_[c].set_from(row, batch.column(*map[c]), r);
+      if (map[c] && batch.is_present(*map[c], r)) {
+        columns_[c].set_from(row, batch.column(*map[c]), r);
+      }
     }
     counters_[row] = next_counter_ + static_cast<int64_t>(r);
     order_.push_back(row);
@@ -98,17 +102,15 @@ Result<TableDelta> Table::append_rows(const Batch& batch, TableDelta delta) {
   }
   next_counter_ += static_cast<int64_t>(n);
   if (n > 0 || !delta.removed.empty() || delta.cleared) ++version_;
+  compact_dictionaries();
   return delta;
 }
 
 Result<TableDelta> Table::upsert_rows(const Batch& batch, TableDelta delta) {
+  CHVIEW_RETURN_IF_ERROR(check_batch(batch));
   const auto map = map_columns(schema_, batch);
   const size_t key_col = *index_column_;
-  if (!map[key_col]) {
-    if (batch.num_rows() == 0) return delta;
-    return invalid_argument("update is missing the index column '" + schema_.field(key_col).name +
-                            "'");
-  }
+  if (!map[key_col]) return delta;  // an empty batch (check_batch)
   const Column& keys = batch.column(*map[key_col]);
   const ColumnType key_type = schema_.field(key_col).type;
   std::unordered_set<RowId> inserted_now, updated_now;
@@ -118,6 +120,7 @@ Result<TableDelta> Table::upsert_rows(const Batch& batch, TableDelta delta) {
     if (is_new) {
       row = allocate_slot();
       it->second = row;
+      keys_inserted_.push_back(row);
       inserted_now.insert(row);
       delta.inserted.push_back(row);
       // The stored key is the coerced one, so lookups and output agree.
@@ -129,10 +132,13 @@ Result<TableDelta> Table::upsert_rows(const Batch& batch, TableDelta delta) {
       }
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
-      if (map[c] && c != key_col) columns_[c].set_from(row, batch.column(*map[c]), r);
+      if (map[c] && c != key_col && batch.is_present(*map[c], r)) {
+        columns_[c].set_from(row, batch.column(*map[c]), r);
+      }
     }
   }
   if (!delta.empty() || delta.cleared) ++version_;
+  compact_dictionaries();
   return delta;
 }
 
@@ -144,10 +150,12 @@ Result<TableDelta> Table::remove(std::span<const Value> keys) {
     auto it = by_key_.find(columnar::coerce(k, key_type));
     if (it == by_key_.end()) continue;
     free_slot(it->second);
+    keys_removed_.push_back(it->second);
     delta.removed.push_back(it->second);
     by_key_.erase(it);
   }
   if (!delta.removed.empty()) ++version_;
+  compact_dictionaries();
   return delta;
 }
 
@@ -164,12 +172,27 @@ TableDelta Table::clear() {
   order_.clear();
   head_ = 0;
   by_key_.clear();
+  key_order_.clear();
+  keys_inserted_.clear();
+  keys_removed_.clear();
   live_count_ = 0;
   ++version_;  // next_counter_ is kept: Perspective's clear does not reset row numbers
+  compact_dictionaries();
   return delta;
 }
 
+Status Table::check_batch(const Batch& batch) const {
+  if (index_column_ && batch.num_rows() > 0 &&
+      !batch.schema().contains(schema_.field(*index_column_).name)) {
+    return invalid_argument("update is missing the index column '" +
+                            schema_.field(*index_column_).name + "'");
+  }
+  return Status::ok();
+}
+
 Result<TableDelta> Table::replace(const Batch& batch) {
+  // Fail before clearing: a failed replace must leave the table (and its views) as is.
+  CHVIEW_RETURN_IF_ERROR(check_batch(batch));
   TableDelta delta = clear();
   return index_column_ ? upsert_rows(batch, std::move(delta))
                        : append_rows(batch, std::move(delta));
@@ -179,11 +202,49 @@ std::vector<RowId> Table::rows_in_key_order() const {
   std::vector<RowId> rows;
   rows.reserve(live_count_);
   if (index_column_) {
-    for (const auto& [key, row] : by_key_) rows.push_back(row);
+    merge_key_order();
+    rows = key_order_;
   } else {
     rows.assign(order_.begin() + static_cast<std::ptrdiff_t>(head_), order_.end());
   }
   return rows;
+}
+
+void Table::merge_key_order() const {
+  if (keys_inserted_.empty() && keys_removed_.empty()) return;
+  // Slots removed since the last merge lose their old position (they may hold a new
+  // key now, which then comes back through keys_inserted_).
+  std::vector<uint8_t> mark(live_.size(), 0);
+  for (RowId r : keys_removed_) mark[r] = 1;
+  std::erase_if(key_order_, [&](RowId r) { return mark[r] != 0; });
+  std::fill(mark.begin(), mark.end(), 0);
+  std::vector<RowId> added;
+  for (RowId r : keys_inserted_) {
+    if (is_live(r) && mark[r] == 0) {
+      mark[r] = 1;
+      added.push_back(r);
+    }
+  }
+  auto less = [this](RowId a, RowId b) { return compare_primary_keys(a, b) < 0; };
+  std::sort(added.begin(), added.end(), less);
+  std::vector<RowId> merged;
+  merged.reserve(key_order_.size() + added.size());
+  std::merge(key_order_.begin(), key_order_.end(), added.begin(), added.end(),
+             std::back_inserter(merged), less);
+  key_order_ = std::move(merged);
+  keys_inserted_.clear();
+  keys_removed_.clear();
+}
+
+void Table::compact_dictionaries() {
+  // Amortised O(1) per row: a dictionary is rebuilt only after it has grown past twice
+  // the live rows, so a ring of unique strings keeps bounded memory.
+  for (Column& c : columns_) {
+    if (c.type() == ColumnType::kString &&
+        c.dictionary().size() > 2 * live_count_ + kDictionarySlack) {
+      c.compact_dictionary(live_);
+    }
+  }
 }
 
 Value Table::primary_key(RowId row) const {

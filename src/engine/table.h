@@ -8,11 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -68,16 +68,17 @@ class Table {
   // Increases on every mutation that changed something (or cleared).
   uint64_t version() const { return version_; }
 
-  // Update: appends (plain/limit) or upserts (index). Batch columns are matched by
-  // name; unknown names are ignored; types are coerced to the table's. For index
-  // tables the batch must contain the index column; only the batch's columns are
-  // overwritten on existing keys (explicit null sets null); absent columns are null
-  // for new keys. Later rows with the same key in one batch win.
+  // Update: appends (plain/limit) or upserts (index); on error nothing changed.
+  // Batch columns are matched by name; unknown names are ignored; types are coerced to
+  // the table's. For index tables the batch must contain the index column; on existing
+  // keys only the batch's present cells are overwritten (explicit null sets null,
+  // absent cells — Batch::is_present — keep the old value); missing columns and absent
+  // cells are null for new keys. Rows with the same key in one batch apply in order.
   Result<TableDelta> apply(const Batch& batch);
   // Index tables only: deletes rows by key (coerced to the index type); unknown keys
   // are ignored. Other tables: "Cannot remove from unindexed Table".
   Result<TableDelta> remove(std::span<const Value> keys);
-  // clear() then apply(batch), as one delta (cleared = true).
+  // clear() then apply(batch), as one delta (cleared = true). On error nothing changed.
   Result<TableDelta> replace(const Batch& batch);
   TableDelta clear();
 
@@ -87,8 +88,9 @@ class Table {
   std::vector<RowId> rows_in_key_order() const;
   bool is_live(RowId row) const { return row < live_.size() && live_[row] != 0; }
   // Storage column `i` (schema order), indexed by RowId. Values at dead slots are
-  // unspecified. A string column's dictionary only grows for the table's lifetime, so
-  // its codes may be used as cache keys.
+  // unspecified. A string column's dictionary only grows, except that the table may
+  // replace it by a compacted one (new dictionary().id()) during a mutation; caches keyed
+  // by code must check the id.
   const Column& column(size_t i) const { return columns_[i]; }
   // Perspective's primary key of a live row: the insertion counter (0, 1, 2, …) for
   // plain/limit tables, the index column's value for index tables.
@@ -104,6 +106,10 @@ class Table {
   void free_slot(RowId row);
   Result<TableDelta> append_rows(const Batch& batch, TableDelta delta);
   Result<TableDelta> upsert_rows(const Batch& batch, TableDelta delta);
+  void merge_key_order() const;
+  Status check_batch(const Batch& batch) const;
+  void compact_dictionaries();
+  static constexpr size_t kDictionarySlack = 1024;
 
   std::string name_;
   Schema schema_;
@@ -115,7 +121,12 @@ class Table {
   std::vector<RowId> free_slots_;
   std::vector<RowId> order_;  // plain/limit: live rows oldest first (ring start at head_)
   size_t head_ = 0;           // first live entry of order_
-  std::map<Value, RowId, columnar::ValueLess> by_key_;  // index tables
+  // Index tables: key → row, plus the key order, maintained lazily: rows inserted or
+  // removed since the last rows_in_key_order() are merged in on the next call.
+  std::unordered_map<Value, RowId, columnar::ValueHash> by_key_;
+  mutable std::vector<RowId> key_order_;
+  mutable std::vector<RowId> keys_inserted_;
+  mutable std::vector<RowId> keys_removed_;
   int64_t next_counter_ = 0;
   size_t live_count_ = 0;
   uint64_t version_ = 0;

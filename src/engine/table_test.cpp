@@ -56,6 +56,19 @@ TEST(LimitTableTest, ManyUpdatesStayBounded) {
   EXPECT_EQ(table->slot_count(), 5u);
 }
 
+TEST(LimitTableTest, UniqueStringsKeepDictionaryBounded) {
+  const std::vector<Field> f = {{"s", ColumnType::kString}};
+  auto table = make_table(f, {.limit = 10});
+  auto view = make_view(*table);
+  for (int i = 0; i < 5000; ++i) {
+    view->update(apply(*table, f, {{"id-" + std::to_string(i)}}));
+  }
+  EXPECT_LE(table->column(0).dictionary().size(), 2u * 10 + 1024 + 1);
+  EXPECT_EQ(column_values(*view, "s"),
+            values({"id-4990", "id-4991", "id-4992", "id-4993", "id-4994", "id-4995", "id-4996",
+                    "id-4997", "id-4998", "id-4999"}));
+}
+
 TEST(PlainTableTest, AppendsWithRowNumbers) {
   auto table = make_table(kX);
   apply(*table, kX, {{5}, {6}});
@@ -96,6 +109,28 @@ TEST(IndexTableTest, UpsertsInKeyOrder) {
   EXPECT_EQ(table->size(), 4u);
 }
 
+TEST(IndexTableTest, AbsentCellsKeepOldValues) {
+  // Perspective, rows [{id:1,a:10},{id:2,b:"TWO"},{id:3,a:3}] after rows 1 and 2:
+  // {"id":[1,2,3],"a":[10,2,3],"b":["one","TWO",null]}
+  const std::vector<Field> f = {
+      {"id", ColumnType::kInteger}, {"a", ColumnType::kInteger}, {"b", ColumnType::kString}};
+  auto table = make_table(f, {.index = "id"});
+  apply(*table, f, {{1, 1, "one"}, {2, 2, "two"}});
+  columnar::BatchBuilder b(f);
+  b.append(0, 1).append(1, 10).append_absent(2);
+  b.append(0, 2).append_absent(1).append(2, "TWO");
+  b.append(0, 3).append(1, 3).append_absent(2);
+  b.append(0, 1).append_absent(1).append(2, "uno");  // same key again: a stays 10
+  auto batch = std::move(b).finish();
+  ASSERT_TRUE(batch.is_ok());
+  TableDelta d = *table->apply(*batch);
+  EXPECT_EQ(d.updated.size(), 2u);
+  EXPECT_EQ(d.inserted.size(), 1u);
+  auto view = make_view(*table);
+  EXPECT_EQ(column_values(*view, "a"), values({10, 2, 3}));
+  EXPECT_EQ(column_values(*view, "b"), values({"uno", "TWO", nullptr}));
+}
+
 TEST(IndexTableTest, RemovesByKeyAndReusesSlots) {
   auto table = make_table(kIdx, {.index = "id"});
   apply(*table, kIdx, {{1, "a", 1.0}, {2, "b", 2.0}, {3, "c", 3.0}});
@@ -128,8 +163,17 @@ TEST(IndexTableTest, StringKeysSortByteWise) {
 
 TEST(IndexTableTest, RequiresIndexColumnInUpdates) {
   auto table = make_table(kIdx, {.index = "id"});
-  auto d = table->apply(make_batch({{"v", ColumnType::kFloat}}, {{1.0}}));
-  EXPECT_FALSE(d.is_ok());
+  apply(*table, kIdx, {{1, "a", 1.0}});
+  const Batch no_key = make_batch({{"v", ColumnType::kFloat}}, {{2.0}});
+  EXPECT_FALSE(table->apply(no_key).is_ok());
+  // A failed replace leaves the table untouched.
+  const uint64_t version = table->version();
+  EXPECT_FALSE(table->replace(no_key).is_ok());
+  EXPECT_EQ(table->size(), 1u);
+  EXPECT_EQ(table->version(), version);
+  auto d = table->replace(make_batch({{"v", ColumnType::kFloat}}, {}));
+  ASSERT_TRUE(d.is_ok());
+  EXPECT_EQ(table->size(), 0u);
 }
 
 TEST(TableTest, CoercesUpdateTypesAndIgnoresUnknownColumns) {
@@ -154,6 +198,20 @@ TEST(TableTest, CoercesUpdateTypesAndIgnoresUnknownColumns) {
   // Float → int truncation through a typed float column.
   apply(*table, {{"i", ColumnType::kFloat}}, {{-7.9}});
   EXPECT_EQ(column_values(*make_view(*table), "i").back(), Value(-7));
+}
+
+TEST(TableTest, MissingColumnsAreNullForNewRows) {
+  const std::vector<Field> f = {{"a", ColumnType::kInteger}, {"b", ColumnType::kString}};
+  auto table = make_table(f);
+  apply(*table, f, {{1, "x"}});
+  apply(*table, {{"b", ColumnType::kString}}, {{"y"}});
+  auto view = make_view(*table);
+  EXPECT_EQ(column_values(*view, "a"), values({1, nullptr}));
+  EXPECT_EQ(column_values(*view, "b"), values({"x", "y"}));
+  // An empty batch changes nothing.
+  const uint64_t version = table->version();
+  EXPECT_TRUE(apply(*table, f, {}).empty());
+  EXPECT_EQ(table->version(), version);
 }
 
 TEST(TableTest, ReplaceAndClear) {

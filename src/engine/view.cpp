@@ -178,8 +178,10 @@ Result<std::unique_ptr<View>> View::make(const Table& table, ViewConfig config) 
   if (!state->order.is_key_order()) {
     state->order.refresh();
     detail::RowOrder& order = state->order;
-    std::sort(state->rows.begin(), state->rows.end(),
-              [&order](RowId a, RowId b) { return order(a, b); });
+    // Rows arrive in primary-key order, so a stable sort on the sort keys alone keeps
+    // ties in key order.
+    std::stable_sort(state->rows.begin(), state->rows.end(),
+                     [&order](RowId a, RowId b) { return order.compare_sort_keys(a, b) < 0; });
   }
   return std::unique_ptr<View>(new View(std::move(state)));
 }
@@ -238,6 +240,7 @@ Result<std::pair<Value, Value>> View::min_max(std::string_view column) const {
 ViewDelta View::update(const TableDelta& delta) {
   State& s = *state_;
   ViewDelta out;
+  s.order.refresh();  // the mutation may have grown or replaced string dictionaries
   constexpr uint8_t kRemoved = 1, kUpdated = 2;
   if (delta.cleared) {
     // Every old row is gone; their ids may exceed the (reset) table's slot space.
@@ -272,7 +275,6 @@ ViewDelta View::update(const TableDelta& delta) {
     }
   }
   if (incoming.empty()) return out;
-  s.order.refresh();
   auto less = [&s](RowId a, RowId b) { return s.order(a, b); };
   std::sort(incoming.begin(), incoming.end(), less);
   // Insertion points in the old order; non-decreasing because incoming is sorted. Cost:

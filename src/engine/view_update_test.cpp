@@ -189,5 +189,34 @@ TEST(ViewUpdateTest, IncrementalEqualsRebuiltLimitTable) {
 
 TEST(ViewUpdateTest, IncrementalEqualsRebuiltPlainTable) { run_oracle({}, 42); }
 
+// Unique strings in a ring make the table replace its string dictionaries; views that
+// cache per-code filter verdicts and sort ranks must notice.
+TEST(ViewUpdateTest, SurvivesDictionaryCompaction) {
+  const std::vector<Field> f = {{"s", ColumnType::kString}, {"n", ColumnType::kInteger}};
+  auto table = make_table(f, {.limit = 50});
+  ViewConfig by_s;
+  by_s.sort = {{"s", SortOp::kDesc}};
+  ViewConfig filtered;
+  filtered.filter = {{"s", "contains", {"7"}}};
+  filtered.sort = {{"s", SortOp::kAsc}};
+  auto a = make_view(*table, by_s);
+  auto b = make_view(*table, filtered);
+  std::mt19937 rng(7);
+  uint64_t first_dictionary = table->column(0).dictionary().id();
+  for (int step = 0; step < 400; ++step) {
+    std::vector<std::vector<Value>> rows;
+    for (int r = 0; r < 9; ++r) rows.push_back({"k" + std::to_string(rng() % 100000), step});
+    TableDelta delta = apply(*table, f, rows);
+    a->update(delta);
+    b->update(delta);
+    if (step % 20 == 19) {
+      expect_same(*a, *make_view(*table, by_s), "sorted step " + std::to_string(step));
+      expect_same(*b, *make_view(*table, filtered), "filtered step " + std::to_string(step));
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_NE(table->column(0).dictionary().id(), first_dictionary);  // compaction happened
+}
+
 }  // namespace
 }  // namespace chview::engine

@@ -98,6 +98,10 @@ Status append_value(const clickhouse::Column& source, size_t row, const DataType
     case TypeKind::kEnum8:
     case TypeKind::kEnum16:
     case TypeKind::kUUID:
+    case TypeKind::kInt128:
+    case TypeKind::kUInt128:
+    case TypeKind::kIPv4:
+    case TypeKind::kIPv6:
     case TypeKind::kArray:
       out.append_string(source.string_at(row));
       return Status::ok();
@@ -143,6 +147,10 @@ Result<ColumnType> perspective_type(const DataType& type) {
     case TypeKind::kEnum8:
     case TypeKind::kEnum16:
     case TypeKind::kUUID:
+    case TypeKind::kInt128:
+    case TypeKind::kUInt128:
+    case TypeKind::kIPv4:
+    case TypeKind::kIPv6:
     case TypeKind::kArray:
     case TypeKind::kNothing:
       return ColumnType::kString;

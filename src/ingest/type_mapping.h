@@ -10,7 +10,8 @@
 //   Date, Date32                 → date
 //   DateTime, DateTime64 (any tz)→ datetime, UTC milliseconds (DateTime64 below ms is
 //                                  truncated toward negative infinity)
-//   String, FixedString, Enum, UUID, Array(T) → string (Arrays in ClickHouse text form)
+//   String, FixedString, Enum, UUID, IPv4/6, (U)Int128, Array(T) → string (exact
+//                                  ClickHouse text form)
 //   Nullable(T), LowCardinality(T) → the mapping of T (nulls kept)
 #pragma once
 

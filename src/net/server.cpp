@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <vector>
 
@@ -123,7 +124,15 @@ std::uint16_t Server::port() const { return impl_->port; }
 void Server::run() {
   spdlog::info("listening on http://{}:{}/ (WebSocket at /websocket)", impl_->state.options.host,
                port());
-  impl_->io.run();
+  // A handler that throws (e.g. posted work) must not take the server down.
+  for (;;) {
+    try {
+      impl_->io.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("unhandled exception on the io thread: {}", e.what());
+    }
+  }
 }
 
 void Server::stop() {

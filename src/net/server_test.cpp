@@ -10,7 +10,9 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace chview::net {
@@ -281,6 +283,17 @@ TEST_F(ServerTest, StopClosesConnectionsWithGoingAway) {
   thread_.join();
   server_.reset();
   EXPECT_EQ(stats_.destroyed, 1);
+}
+
+TEST_F(ServerTest, PostedWorkRunsOnTheIoThreadAndMayThrow) {
+  start();
+  std::promise<std::thread::id> ran;
+  server_->post([] { throw std::runtime_error("posted work failed"); });
+  server_->post([&ran] { ran.set_value(std::this_thread::get_id()); });
+  auto io_thread = ran.get_future();
+  ASSERT_EQ(io_thread.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(io_thread.get(), thread_.get_id());
+  EXPECT_EQ(get("/healthz").body(), "ok\n");  // still serving after the exception
 }
 
 TEST_F(ServerTest, ServesStaticFilesWithContentTypes) {

@@ -1,4 +1,7 @@
 // View data exports: JSON columns/rows/NDJSON, CSV, Arrow.
+#include <algorithm>
+#include <vector>
+
 #include "engine/view.h"
 #include "protocol/encode/arrow_adapter.h"
 #include "protocol/encode/csv_encoder.h"
@@ -23,6 +26,18 @@ encode::JsonOptions json_options(RequestContext& ctx, const Req& req) {
   return {req.id(), req.index(), req.formatted()};
 }
 
+// The viewport's rows. A view without data columns has rows all the same (their keys
+// still appear in __ID__), which a column-windowed slice would drop.
+engine::ViewSlice slice_of(const engine::View& view, const proto::ViewPort& viewport) {
+  if (!view.fields().empty()) return view.slice(viewport_from_proto(viewport));
+  size_t n = view.num_rows();
+  size_t start = std::min<size_t>(viewport.has_start_row() ? viewport.start_row() : 0, n);
+  size_t end = std::min<size_t>(viewport.has_end_row() ? viewport.end_row() : n, n);
+  std::vector<size_t> rows;
+  for (size_t r = start; r < end; ++r) rows.push_back(r);
+  return view.rows(rows);
+}
+
 }  // namespace
 
 void view_to_columns_string(RequestContext& ctx) {
@@ -30,7 +45,7 @@ void view_to_columns_string(RequestContext& ctx) {
   engine::View& view = view_of(ctx);
   auto options = json_options(ctx, req);
   ctx.response.mutable_view_to_columns_string_resp()->set_json_string(
-      encode::encode_columns_json(view.slice(viewport_from_proto(req.viewport())), options));
+      encode::encode_columns_json(slice_of(view, req.viewport()), options));
 }
 
 void view_to_rows_string(RequestContext& ctx) {

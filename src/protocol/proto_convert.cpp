@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "columnar/datetime.h"
+#include "protocol/encode/utf8.h"
 
 namespace chview::protocol::detail {
 namespace {
@@ -69,7 +70,7 @@ void value_to_scalar(const columnar::Value& value, proto::Scalar* out) {
       out->set_float_(value.as_float());
       break;
     case Kind::kString:
-      out->set_string(value.as_string());
+      out->set_string(encode::valid_utf8(value.as_string()));
       break;
     case Kind::kDate:
       out->set_float_(value.as_date().days * kMsPerDay);

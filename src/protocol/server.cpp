@@ -1,5 +1,7 @@
 #include "protocol/server.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -220,5 +222,26 @@ Status Server::update_table(std::string_view name, const columnar::Batch& batch,
 size_t Server::live_view_count() const { return state_->views.size(); }
 
 size_t Server::session_count() const { return state_->sessions.size(); }
+
+namespace {
+
+std::function<void(std::string_view)>& protobuf_log_sink() {
+  static std::function<void(std::string_view)> sink;
+  return sink;
+}
+
+void forward_protobuf_log(google::protobuf::LogLevel, const char*, int,
+                          const std::string& message) {
+  if (protobuf_log_sink()) protobuf_log_sink()(message);
+}
+
+}  // namespace
+
+void set_protobuf_log_sink(std::function<void(std::string_view message)> sink) {
+  static google::protobuf::LogHandler* const original =
+      google::protobuf::SetLogHandler(&forward_protobuf_log);
+  protobuf_log_sink() = std::move(sink);
+  google::protobuf::SetLogHandler(protobuf_log_sink() ? &forward_protobuf_log : original);
+}
 
 }  // namespace chview::protocol

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -30,7 +31,11 @@ enum class MinMaxEncoding { kScalar, kJsonText };
 struct ServerOptions {
   // Clients may create, update, remove, replace and delete tables.
   bool writable = false;
-  // Used when a session's requests do not reveal its client generation.
+  // For views whose config carried group_rollup_mode but not split_rollup_mode: 4.3–5.1
+  // clients. 4.3 (the viewer chview serves) wants JSON text; 4.4–5.1 a Scalar.
+  MinMaxEncoding rollup_viewer_min_max = MinMaxEncoding::kJsonText;
+  // For views whose config carried neither (plain API clients: 4.4+/5.x want a Scalar,
+  // 3.x JSON text), unless the session revealed its generation otherwise.
   MinMaxEncoding default_min_max = MinMaxEncoding::kScalar;
 };
 
@@ -68,5 +73,10 @@ class Server {
  private:
   std::shared_ptr<detail::ServerState> state_;
 };
+
+// Routes the protobuf runtime's own log lines (it logs, e.g., invalid UTF-8 in a malformed
+// request) to `sink` instead of stderr; an empty function restores stderr. Process-wide
+// and not thread-safe: call at startup.
+void set_protobuf_log_sink(std::function<void(std::string_view message)> sink);
 
 }  // namespace chview::protocol

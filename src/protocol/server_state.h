@@ -42,8 +42,13 @@ struct ViewEntry {
   std::shared_ptr<engine::Table> table;  // the View requires its Table to outlive it
   std::unique_ptr<engine::View> view;
   SessionId owner = 0;
-  // The config carried split_rollup_mode or windows: a 5.2+ client (Scalar min/max).
-  bool modern_client = false;
+  // What the view's config reveals of the client generation (perspective-protocol.md §6).
+  enum class ConfigFingerprint {
+    kV52Plus,       // split_rollup_mode or windows present: 5.2+
+    kRollupViewer,  // group_rollup_mode without split_rollup_mode: a 4.3–5.1 client
+    kUnknown,       // neither
+  };
+  ConfigFingerprint fingerprint = ConfigFingerprint::kUnknown;
   bool row_deltas = false;  // some on_update subscriber asked for mode ROW
   std::vector<Subscriber> on_update;
   std::vector<Subscriber> on_delete;

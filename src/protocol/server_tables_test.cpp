@@ -220,12 +220,46 @@ TEST_F(TablesTest, ServerSideUpdateTable) {
   EXPECT_EQ(server.update_table("nope", columnar::Batch{}).code(), ErrorCode::kNotFound);
 }
 
+TEST_F(TablesTest, PartialRowsKeepTheOtherColumnsOfExistingKeys) {
+  TestClient client(server);
+  make_table(client, "t", [](auto& m) {
+    m.mutable_data()->set_from_rows(R"([{"k":"a","v":1,"n":10},{"k":"b","v":2,"n":20}])");
+    m.mutable_options()->set_make_index_table("k");
+  });
+  ASSERT_TRUE(make_view(client, "t", "v").has_table_make_view_resp());
+  proto::Request up =
+      update(client, "t", R"([{"k":"a","v":5},{"k":"b","n":null},{"k":"c","n":3}])");
+  EXPECT_TRUE(client.send(up)[0].has_table_update_resp());
+  EXPECT_EQ(columns_json(client, "v"),
+            R"({"k":["a","b","c"],"v":[5,2,null],"n":[10,null,3],"__ID__":[["a"],["b"],["c"]]})");
+}
+
+TEST_F(TablesTest, MakeTableFromAView) {
+  TestClient client(server);
+  make_table(client, "t", [](auto& m) { m.mutable_data()->set_from_rows(R"([{"v":2},{"v":1}])"); });
+  proto::Request sorted = client.request("t");
+  sorted.mutable_table_make_view_req()->set_view_id("s");
+  auto* sort = sorted.mutable_table_make_view_req()->mutable_config()->add_sort();
+  sort->set_column("v");
+  sort->set_op(proto::SORT_ASC);
+  ASSERT_TRUE(client.call(sorted).has_table_make_view_resp());
+  EXPECT_TRUE(make_table(client, "copy", [](auto& m) {
+                m.mutable_data()->set_from_view("s");
+              }).has_make_table_resp());
+  ASSERT_TRUE(make_view(client, "copy", "c").has_table_make_view_resp());
+  EXPECT_EQ(columns_json(client, "c"), R"({"v":[1,2],"__ID__":[[0],[1]]})");
+  EXPECT_EQ(make_table(client, "x", [](auto& m) { m.mutable_data()->set_from_view("nope"); })
+                .server_error()
+                .message(),
+            "View not found");
+}
+
 TEST_F(TablesTest, RemoveNeedsAnIndex) {
   TestClient client(server);
   make_table(client, "plain", [](auto& m) { m.mutable_data()->set_from_rows(R"([{"v":1}])"); });
   proto::Request remove = client.request("plain");
   remove.mutable_table_remove_req()->mutable_data()->set_from_rows("[0]");
-  EXPECT_EQ(client.call(remove).server_error().message(), "Cannot remove from unindexed Table");
+  EXPECT_EQ(client.call(remove).server_error().message(), "Cannot remove from unindexed Table\n");
 }
 
 TEST_F(TablesTest, ImmediateDeleteRefusedWhileViewsExist) {

@@ -1,6 +1,7 @@
 // Server: framing, envelope, errors, hosted tables, sessions, the viewer's load flow.
 #include "protocol/server.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <gtest/gtest.h>
 
 #include "protocol/test_client.h"
@@ -20,6 +21,10 @@ class ServerTest : public ::testing::Test {
     auto* config = req->mutable_config();
     for (const char* c : {"id", "k", "c", "v", "f", "d", "t", "b"}) {
       config->mutable_columns()->mutable_columns()->add_columns(c);
+      // The viewer's default: the first advertised aggregate of the column's type.
+      bool numeric =
+          std::string_view(c) == "id" || std::string_view(c) == "v" || std::string_view(c) == "f";
+      (*config->mutable_aggregates())[c].add_aggregations(numeric ? "sum" : "count");
     }
     config->set_group_rollup_mode(proto::ROLLUP);
     config->set_split_rollup_mode(proto::SPLIT_ROLLUP_MODE_FLAT);
@@ -251,6 +256,57 @@ TEST_F(ServerTest, EveryTruncationOfARequestGetsOneReplyOrAClose) {
     }
   }
   EXPECT_EQ(server.live_view_count(), 0u);  // group_by is refused by the v1 engine
+}
+
+TEST_F(ServerTest, MutatedFramesGetAtMostOneReply) {
+  // Deterministic byte flips of real viewer requests: every frame is answered once,
+  // deferred (a subscription), or closes the connection; nothing else.
+  TestClient builder(server);
+  std::vector<std::string> seeds;
+  seeds.push_back(make_view(builder, "m").SerializeAsString());
+  proto::Request paint = builder.request("m");
+  paint.mutable_view_to_columns_string_req()->mutable_viewport()->set_end_row(3);
+  paint.mutable_view_to_columns_string_req()->set_id(true);
+  seeds.push_back(paint.SerializeAsString());
+  proto::Request update = builder.request("t");
+  update.mutable_table_update_req()->mutable_data()->set_from_rows(R"([{"id":9}])");
+  seeds.push_back(update.SerializeAsString());
+  google::protobuf::LogSilencer quiet;  // invalid UTF-8 in strings is logged by protobuf
+  uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1103515245u + 12345u; };
+  for (int i = 0; i < 3000; ++i) {
+    std::string frame = seeds[static_cast<size_t>(i) % seeds.size()];
+    for (int flips = 1 + static_cast<int>(next() % 3); flips > 0; --flips) {
+      frame[(next() >> 8) % frame.size()] = static_cast<char>(next() >> 16);
+    }
+    TestClient client(server);
+    std::vector<std::string> frames = client.send_bytes(frame);
+    ASSERT_LE(frames.size(), 1u) << hex(frame);
+    if (!frames.empty()) {
+      proto::Response reply;
+      ASSERT_TRUE(reply.ParseFromString(frames[0])) << hex(frame);  // valid UTF-8 strings
+    }
+    if (client.sink->closed) {
+      ASSERT_TRUE(frames.empty()) << hex(frame);
+    }
+  }
+  EXPECT_EQ(server.find_table("t")->size(), 4u);  // read-only server: no write got through
+}
+
+TEST_F(ServerTest, ProtobufLogLinesCanBeRouted) {
+  std::vector<std::string> lines;
+  set_protobuf_log_sink([&lines](std::string_view line) { lines.emplace_back(line); });
+  TestClient client(server);
+  // msg_id 4, entity_id = "\xFF": invalid UTF-8 in a string field fails the parse.
+  std::vector<std::string> frames = client.send_bytes(unhex("08 04 12 01 ff 1a 00"));
+  set_protobuf_log_sink(nullptr);
+  ASSERT_EQ(frames.size(), 1u);
+  proto::Response reply = decode(frames[0]);
+  EXPECT_EQ(reply.msg_id(), 4u);
+  EXPECT_EQ(reply.entity_id(), "\xEF\xBF\xBD");
+  EXPECT_TRUE(reply.has_server_error());
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines[0].find("UTF-8"), std::string::npos) << lines[0];
 }
 
 TEST_F(ServerTest, HostedTableSubscriptionPushesOnCreateAndRemove) {

@@ -223,6 +223,57 @@ TEST_F(JsonTextDefaultTest, DefaultAppliesUnlessTheConfigRevealsA52Client) {
   EXPECT_EQ(as_scalar(client.call(mm).view_get_min_max_resp().min()).float_(), 10.0);
 }
 
+TEST_F(ViewsTest, MinMaxIsJsonTextForTheRollupModeViewers) {
+  // 4.3–5.1 viewers send group_rollup_mode without split_rollup_mode; chview serves 4.3.
+  TestClient client(server);
+  proto::Request mv = make_view(client, "v");
+  config_of(mv)->set_group_rollup_mode(proto::ROLLUP);
+  ASSERT_TRUE(client.call(mv).has_table_make_view_resp());
+  proto::Request mm = client.request("v");
+  mm.mutable_view_get_min_max_req()->set_column_name("f");
+  auto resp = client.call(mm).view_get_min_max_resp();
+  EXPECT_EQ(resp.min(), "1.5");
+  EXPECT_EQ(resp.max(), "4.0");
+
+  // The same config from a session that subscribed to hosted tables (viewer >= 5.0).
+  TestClient viewer5(server);
+  proto::Request subscribe = viewer5.request();
+  subscribe.mutable_get_hosted_tables_req()->set_subscribe(true);
+  viewer5.send(subscribe);
+  proto::Request mv5 = make_view(viewer5, "v5");
+  config_of(mv5)->set_group_rollup_mode(proto::ROLLUP);
+  ASSERT_TRUE(viewer5.call(mv5).has_table_make_view_resp());
+  mm = viewer5.request("v5");
+  mm.mutable_view_get_min_max_req()->set_column_name("f");
+  EXPECT_EQ(as_scalar(viewer5.call(mm).view_get_min_max_resp().max()).float_(), 4.0);
+}
+
+TEST_F(ViewsTest, InvalidUtf8InTableDataNeverReachesTheWire) {
+  // ClickHouse Strings are bytes; Perspective's clients reject invalid UTF-8 frames.
+  columnar::Schema schema({{"s\xFF", columnar::ColumnType::kString}});
+  auto table = engine::Table::make("bytes", schema);
+  ASSERT_TRUE(table.is_ok());
+  columnar::BatchBuilder b(schema.fields());
+  b.add_row({"ok"});
+  b.add_row({"bad\xC3"});
+  ASSERT_TRUE((*table)->apply(*std::move(b).finish()).is_ok());
+  ASSERT_TRUE(server.host_table(std::move(table).value()).is_ok());
+
+  TestClient client(server);
+  ASSERT_TRUE(client.call(make_view(client, "b", "bytes")).has_table_make_view_resp());
+  proto::Request json = client.request("b");
+  json.mutable_view_to_columns_string_req();
+  EXPECT_EQ(client.call(json).view_to_columns_string_resp().json_string(),
+            "{\"s\xEF\xBF\xBD\":[\"ok\",\"bad\xEF\xBF\xBD\"]}");
+  proto::Request schema_req = client.request("bytes");
+  schema_req.mutable_table_schema_req();
+  EXPECT_EQ(client.call(schema_req).table_schema_resp().schema().schema(0).name(), "s\xEF\xBF\xBD");
+  proto::Request csv = client.request("b");
+  csv.mutable_view_to_csv_req();
+  EXPECT_EQ(client.call(csv).view_to_csv_resp().csv(),
+            "\"s\xEF\xBF\xBD\"\n\"ok\"\n\"bad\xEF\xBF\xBD\"\n");
+}
+
 TEST_F(ViewsTest, DeletePushesOnDeleteBeforeTheReply) {
   TestClient client(server);
   ASSERT_TRUE(client.call(make_view(client, "v")).has_table_make_view_resp());

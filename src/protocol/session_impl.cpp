@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "protocol/encode/utf8.h"
 #include "protocol/handlers.h"
 
 namespace chview::protocol::detail {
@@ -59,7 +60,11 @@ Envelope salvage_envelope(std::string_view bytes) {
   Envelope env;
   walk_fields(bytes, [&](uint64_t field, uint32_t wire_type, uint64_t v, std::string_view s) {
     if (field == 1 && wire_type == 0) env.msg_id = static_cast<uint32_t>(v);
-    if (field == 2 && wire_type == 2) env.entity_id = std::string(s);
+    if (field == 2 && wire_type == 2) {
+      // Echoed in a `string` field: invalid UTF-8 would make the client drop the frame.
+      env.entity_id.clear();
+      encode::append_valid_utf8(env.entity_id, s);
+    }
   });
   return env;
 }

@@ -1,6 +1,7 @@
 #include "protocol/table_input.h"
 
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
@@ -38,18 +39,31 @@ size_t column_slot(RawColumns& raw, const std::string& name, size_t rows_so_far)
     if (raw.names[i] == name) return i;
   }
   raw.names.push_back(name);
-  raw.values.emplace_back(rows_so_far);  // earlier rows lacked this column: null
+  raw.values.emplace_back(rows_so_far);   // earlier rows lacked this column: null
+  raw.present.emplace_back(rows_so_far);  // … and did not give it
   return raw.names.size() - 1;
 }
 
 Status add_row_object(RawColumns& raw, const Json& row, size_t row_index) {
   if (!row.is_object()) return parse_error("chview: every row must be a JSON object");
   for (auto& column : raw.values) column.emplace_back();
+  for (auto& column : raw.present) column.push_back(0);
   for (const auto& [key, value] : row.items()) {
     size_t slot = column_slot(raw, key, row_index + 1);
     raw.values[slot][row_index] = value_from_json(value);
+    raw.present[slot][row_index] = 1;
   }
   return Status::ok();
+}
+
+// Drops the presence map when every row gave every key (the common case).
+void drop_full_presence(RawColumns& raw) {
+  for (const auto& column : raw.present) {
+    for (uint8_t p : column) {
+      if (p == 0) return;
+    }
+  }
+  raw.present.clear();
 }
 
 Result<RawColumns> parse_rows(std::string_view text) {
@@ -58,6 +72,7 @@ Result<RawColumns> parse_rows(std::string_view text) {
   RawColumns raw;
   size_t row_index = 0;
   for (const Json& row : doc) CHVIEW_RETURN_IF_ERROR(add_row_object(raw, row, row_index++));
+  drop_full_presence(raw);
   return raw;
 }
 
@@ -76,6 +91,7 @@ Result<RawColumns> parse_ndjson(std::string_view text) {
     }
     start = end + 1;
   }
+  drop_full_presence(raw);
   return raw;
 }
 
@@ -223,7 +239,6 @@ Result<RawColumns> parse_table_data(const proto::MakeTableData& data) {
     case proto::MakeTableData::kFromArrow:
       return unsupported("chview: Arrow input is not supported yet (use JSON or CSV)");
     case proto::MakeTableData::kFromView:
-      return unsupported("chview: tables from views are not supported yet");
     case proto::MakeTableData::kFromSchema:
     case proto::MakeTableData::DATA_NOT_SET:
       break;
@@ -248,6 +263,30 @@ columnar::Schema infer_schema(const RawColumns& raw) {
     fields.push_back({raw.names[i], infer_column_type(raw.values[i])});
   }
   return columnar::Schema(std::move(fields));
+}
+
+void fill_missing_from_table(RawColumns& raw, const engine::Table& table) {
+  auto index = table.index_column();
+  if (raw.present.empty() || !index) return;
+  const columnar::Field& key_field = table.schema().field(*index);
+  size_t key_slot = raw.names.size();
+  for (size_t i = 0; i < raw.names.size(); ++i) {
+    if (raw.names[i] == key_field.name) key_slot = i;
+  }
+  if (key_slot == raw.names.size()) return;  // the engine reports the missing index
+  std::map<Value, engine::RowId, columnar::ValueLess> rows_by_key;
+  for (engine::RowId row : table.rows_in_key_order()) rows_by_key[table.primary_key(row)] = row;
+  size_t num_rows = raw.values[key_slot].size();
+  for (size_t r = 0; r < num_rows; ++r) {
+    auto it = rows_by_key.find(columnar::coerce(raw.values[key_slot][r], key_field.type));
+    if (it == rows_by_key.end()) continue;
+    for (size_t c = 0; c < raw.names.size(); ++c) {
+      if (raw.present[c][r] != 0) continue;
+      if (auto column = table.schema().index_of(raw.names[c])) {
+        raw.values[c][r] = table.column(*column).value_at(it->second);
+      }
+    }
+  }
 }
 
 Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema) {

@@ -11,6 +11,7 @@
 #include "columnar/batch.h"
 #include "columnar/types.h"
 #include "columnar/value.h"
+#include "engine/table.h"
 #include "protocol/perspective.pb.h"
 
 namespace chview::protocol::detail {
@@ -21,9 +22,13 @@ namespace proto = ::perspective::proto;
 struct RawColumns {
   std::vector<std::string> names;
   std::vector<std::vector<columnar::Value>> values;  // one vector per name, equal lengths
+  // Row inputs only, parallel to `values`: 0 where the row lacked the key (as opposed
+  // to an explicit null). Empty when every cell was given.
+  std::vector<std::vector<uint8_t>> present;
 };
 
-// Parses from_rows / from_cols / from_csv / from_ndjson. Other variants are errors.
+// Parses from_rows / from_cols / from_csv / from_ndjson. Other variants are errors
+// (from_schema and from_view are handled by the caller).
 Result<RawColumns> parse_table_data(const proto::MakeTableData& data);
 
 // A JSON list of scalars ("[1, 2]", TableRemoveReq's usual form); nullopt otherwise.
@@ -32,6 +37,10 @@ std::optional<std::vector<columnar::Value>> parse_key_list(std::string_view json
 // Perspective-style type inference for a new table (integers, floats, booleans, dates
 // and datetimes in text, else string).
 columnar::Schema infer_schema(const RawColumns& raw);
+
+// Index tables: a row that lacks a column keeps that column's current value when its key
+// exists (Perspective's partial-row update); new keys get null.
+void fill_missing_from_table(RawColumns& raw, const engine::Table& table);
 
 // A batch of the columns of `raw` that `schema` knows, coerced to its types.
 Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "protocol/encode/utf8.h"
 #include "protocol/handlers.h"
 #include "protocol/proto_convert.h"
 #include "protocol/table_input.h"
@@ -43,6 +44,14 @@ KeySet live_keys(const engine::Table& table) {
   return keys;
 }
 
+// Only then is it worth listing the keys a write removes.
+bool watched_for_removals(const ServerState& state, const engine::Table& table) {
+  if (!table.index_column()) return false;
+  return std::any_of(state.views.begin(), state.views.end(), [&](const auto& kv) {
+    return kv.second.table.get() == &table && !kv.second.on_remove.empty();
+  });
+}
+
 // The keys of `before` that are no longer in the table (index tables only).
 std::vector<columnar::Value> keys_gone(const KeySet& before, const engine::Table& table) {
   if (!table.index_column()) return {};
@@ -54,7 +63,15 @@ std::vector<columnar::Value> keys_gone(const KeySet& before, const engine::Table
   return gone;
 }
 
-Result<std::unique_ptr<engine::Table>> make_table_from(const std::string& name,
+// The rows of a view as a batch (MakeTableData.from_view).
+Result<columnar::Batch> view_rows(ServerState& state, const std::string& view_id) {
+  auto it = state.views.find(view_id);
+  if (it == state.views.end()) return not_found("View not found");
+  engine::ViewSlice slice = it->second.view->slice(engine::Viewport{});
+  return columnar::Batch::make(columnar::Schema(slice.fields), std::move(slice.columns));
+}
+
+Result<std::unique_ptr<engine::Table>> make_table_from(ServerState& state, const std::string& name,
                                                        const proto::MakeTableReq& req) {
   engine::TableOptions options;
   if (req.has_options()) {
@@ -69,9 +86,18 @@ Result<std::unique_ptr<engine::Table>> make_table_from(const std::string& name,
       if (!seen.insert(pair.name()).second) {
         return invalid_argument("chview: duplicate column '" + pair.name() + "'");
       }
+      if (!proto::ColumnType_IsValid(pair.type())) {  // proto3 enums are open
+        return invalid_argument("chview: unknown column type for '" + pair.name() + "'");
+      }
       fields.push_back({pair.name(), static_cast<columnar::ColumnType>(pair.type())});
     }
     return engine::Table::make(name, columnar::Schema(std::move(fields)), options);
+  }
+  if (data.has_from_view()) {
+    CHVIEW_ASSIGN_OR_RETURN(columnar::Batch batch, view_rows(state, data.from_view()));
+    CHVIEW_ASSIGN_OR_RETURN(auto table, engine::Table::make(name, batch.schema(), options));
+    if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply(batch).status());
+    return table;
   }
   CHVIEW_ASSIGN_OR_RETURN(RawColumns raw, parse_table_data(data));
   std::set<std::string> seen(raw.names.begin(), raw.names.end());
@@ -92,7 +118,7 @@ std::vector<columnar::Value> keys_to_remove(const proto::MakeTableData& data,
   }
   RawColumns raw = value_or_throw(parse_table_data(data));
   auto index = table.index_column();
-  if (!index) throw RequestError("Cannot remove from unindexed Table");
+  if (!index) throw RequestError("Cannot remove from unindexed Table\n");
   const std::string& key_name = table.schema().field(*index).name;
   for (size_t i = 0; i < raw.names.size(); ++i) {
     if (raw.names[i] == key_name) return raw.values[i];
@@ -121,7 +147,11 @@ void table_make_view(RequestContext& ctx) {
   v.table = entry.table;
   v.view = std::move(view).value();
   v.owner = ctx.session;
-  v.modern_client = req.config().has_split_rollup_mode() || req.config().windows_size() > 0;
+  if (req.config().has_split_rollup_mode() || req.config().windows_size() > 0) {
+    v.fingerprint = ViewEntry::ConfigFingerprint::kV52Plus;
+  } else if (req.config().has_group_rollup_mode()) {
+    v.fingerprint = ViewEntry::ConfigFingerprint::kRollupViewer;
+  }
   ctx.response.mutable_table_make_view_resp()->set_view_id(req.view_id());
 }
 
@@ -130,7 +160,7 @@ void table_schema(RequestContext& ctx) {
   auto* schema = ctx.response.mutable_table_schema_resp()->mutable_schema();
   for (const auto& field : entry.table->schema().fields()) {
     auto* pair = schema->add_schema();
-    pair->set_name(field.name);
+    pair->set_name(encode::valid_utf8(field.name));
     pair->set_type(to_proto(field.type));
   }
 }
@@ -158,7 +188,7 @@ void make_table(RequestContext& ctx) {
   if (ctx.state.tables.count(name) > 0) {
     throw RequestError("Table \"" + name + "\" already exists");
   }
-  auto table = value_or_throw(make_table_from(name, ctx.request.make_table_req()));
+  auto table = value_or_throw(make_table_from(ctx.state, name, ctx.request.make_table_req()));
   ctx.state.tables[name].table = std::shared_ptr<engine::Table>(std::move(table));
   ctx.response.mutable_make_table_resp();
   ctx.after_reply.push_back([&state = ctx.state] { state.notify_hosted_tables(); });
@@ -173,6 +203,7 @@ void table_update(RequestContext& ctx) {
   const auto& req = ctx.request.table_update_req();
   TableEntry& entry = ctx.state.table_or_throw(ctx.request.entity_id());
   RawColumns raw = value_or_throw(parse_table_data(req.data()));
+  fill_missing_from_table(raw, *entry.table);
   columnar::Batch batch = value_or_throw(to_batch(raw, entry.table->schema()));
   engine::TableDelta delta = value_or_throw(entry.table->apply(batch));
   ctx.response.mutable_table_update_resp();
@@ -182,9 +213,10 @@ void table_update(RequestContext& ctx) {
 void table_remove(RequestContext& ctx) {
   require_writable(ctx);
   TableEntry& entry = ctx.state.table_or_throw(ctx.request.entity_id());
-  if (!entry.table->index_column()) throw RequestError("Cannot remove from unindexed Table");
+  if (!entry.table->index_column()) throw RequestError("Cannot remove from unindexed Table\n");
   auto keys = keys_to_remove(ctx.request.table_remove_req().data(), *entry.table);
-  KeySet before = live_keys(*entry.table);
+  bool watched = watched_for_removals(ctx.state, *entry.table);
+  KeySet before = watched ? live_keys(*entry.table) : KeySet{};
   engine::TableDelta delta = value_or_throw(entry.table->remove(keys));
   ctx.response.mutable_table_remove_resp();
   apply_write(ctx, entry, std::move(delta), 0, keys_gone(before, *entry.table));
@@ -195,7 +227,8 @@ void table_replace(RequestContext& ctx) {
   TableEntry& entry = ctx.state.table_or_throw(ctx.request.entity_id());
   RawColumns raw = value_or_throw(parse_table_data(ctx.request.table_replace_req().data()));
   columnar::Batch batch = value_or_throw(to_batch(raw, entry.table->schema()));
-  KeySet before = entry.table->index_column() ? live_keys(*entry.table) : KeySet{};
+  KeySet before =
+      watched_for_removals(ctx.state, *entry.table) ? live_keys(*entry.table) : KeySet{};
   engine::TableDelta delta = value_or_throw(entry.table->replace(batch));
   ctx.response.mutable_table_replace_resp();
   apply_write(ctx, entry, std::move(delta), 0, keys_gone(before, *entry.table));

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "protocol/encode/json_encoder.h"
+#include "protocol/encode/utf8.h"
 #include "protocol/handlers.h"
 #include "protocol/proto_convert.h"
 
@@ -21,11 +22,15 @@ uint32_t clamp_u32(size_t n) { return static_cast<uint32_t>(std::min<size_t>(n, 
 
 // §6.3: which encoding this client's min/max decoder expects.
 MinMaxEncoding min_max_encoding(const RequestContext& ctx, const ViewEntry& view) {
+  using Fingerprint = ViewEntry::ConfigFingerprint;
   const SessionInfo& session = ctx.state.sessions.at(ctx.session);
-  if (view.modern_client) return MinMaxEncoding::kScalar;
+  if (view.fingerprint == Fingerprint::kV52Plus) return MinMaxEncoding::kScalar;
   if (session.sent_leaves_only) return MinMaxEncoding::kJsonText;
   if (session.hosted_tables_subscriber || session.sent_legacy_names_flag) {
-    return MinMaxEncoding::kScalar;
+    return MinMaxEncoding::kScalar;  // viewer >= 5.0 or client >= 4.5
+  }
+  if (view.fingerprint == Fingerprint::kRollupViewer) {
+    return ctx.state.options.rollup_viewer_min_max;
   }
   return ctx.state.options.default_min_max;
 }
@@ -51,7 +56,7 @@ void view_column_paths(RequestContext& ctx) {
   size_t start = req.has_start_col() ? std::min<size_t>(req.start_col(), paths.size()) : 0;
   size_t end = req.has_end_col() ? std::min<size_t>(req.end_col(), paths.size()) : paths.size();
   auto& resp = *ctx.response.mutable_view_column_paths_resp();
-  for (size_t i = start; i < end; ++i) resp.add_paths(paths[i]);
+  for (size_t i = start; i < end; ++i) resp.add_paths(encode::valid_utf8(paths[i]));
 }
 
 void view_delete(RequestContext& ctx) {
@@ -84,7 +89,9 @@ void view_get_config(RequestContext& ctx) {
 void view_schema(RequestContext& ctx) {
   ViewEntry& v = view_of(ctx);
   auto& schema = *ctx.response.mutable_view_schema_resp()->mutable_schema();
-  for (const auto& field : v.view->fields()) schema[field.name] = to_proto(field.type);
+  for (const auto& field : v.view->fields()) {
+    schema[encode::valid_utf8(field.name)] = to_proto(field.type);
+  }
 }
 
 void view_collapse(RequestContext& ctx) {

@@ -12,6 +12,8 @@ namespace {
 constexpr Millis kSleepSlice{50};
 // A --rate run that fell behind catches up by at most this many ticks per batch.
 constexpr double kMaxCatchUpTicks = 4.0;
+// Bounds one batch's memory (~100 MB as Native) however high --rate is.
+constexpr double kMaxBatchRows = 1'000'000;
 
 Millis since(Clock::TimePoint from, Clock::TimePoint to) {
   return std::chrono::duration_cast<Millis>(to - from);
@@ -59,7 +61,7 @@ uint64_t rate_batch_rows(double rows_per_second, Millis interval, Millis elapsed
   const double tick = per_ms * static_cast<double>(interval.count());
   const double target = per_ms * static_cast<double>((elapsed + interval).count());
   const double wanted = std::ceil(target - static_cast<double>(rows_done));
-  const double capped = std::min(wanted, std::ceil(tick * kMaxCatchUpTicks));
+  const double capped = std::min({wanted, std::ceil(tick * kMaxCatchUpTicks), kMaxBatchRows});
   return capped < 1 ? 1 : static_cast<uint64_t>(capped);
 }
 
@@ -74,7 +76,7 @@ ProducerLoop::ProducerLoop(ProducerOptions options, MarketDataGenerator& generat
 uint64_t ProducerLoop::next_batch_rows(Millis elapsed) const {
   uint64_t rows = options_.rows_per_second
                       ? rate_batch_rows(*options_.rows_per_second, options_.interval, elapsed,
-                                        stats_.rows_inserted + stats_.rows_abandoned)
+                                        stats_.rows_inserted)
                       : options_.rows_per_batch;
   if (options_.total_rows) rows = std::min(rows, *options_.total_rows - stats_.rows_inserted);
   return rows;

@@ -58,7 +58,8 @@ struct BackoffPolicy {
 
 // How many rows the next batch of a --rate run holds: enough that, by the end of this
 // tick, rows_done reaches rate * (elapsed + interval). A run that fell behind (slow
-// inserts) catches up with bigger batches, bounded by 4 ticks' worth; at least 1 row.
+// inserts) catches up with bigger batches, bounded by 4 ticks' worth; at least 1 row,
+// at most 1,000,000.
 uint64_t rate_batch_rows(double rows_per_second, Millis interval, Millis elapsed,
                          uint64_t rows_done);
 

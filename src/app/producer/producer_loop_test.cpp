@@ -156,6 +156,8 @@ TEST(RateBatchRows, SizesBatchesToReachTheRate) {
   EXPECT_EQ(rate_batch_rows(100'000, tick, milliseconds(10'000), 0), 100'000u);
   // Ahead of schedule: a token row keeps the loop ticking.
   EXPECT_EQ(rate_batch_rows(100'000, tick, milliseconds(0), 1'000'000), 1u);
+  // One batch never exceeds a million rows.
+  EXPECT_EQ(rate_batch_rows(100'000'000, tick, milliseconds(0), 0), 1'000'000u);
   // Fractional rates round up.
   EXPECT_EQ(rate_batch_rows(10, milliseconds(250), milliseconds(0), 0), 3u);
 }

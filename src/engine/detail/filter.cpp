@@ -181,6 +181,10 @@ bool Predicate::matches(const Table& table, RowId row) const {
   // Null rows match only the negations that Perspective lets them through.
   if (c.is_null(row)) return kind_ == FilterKind::kNe || kind_ == FilterKind::kNotIn;
   if (c.type() != ColumnType::kString) return evaluate(c, row);
+  if (verdicts_dictionary_ != c.dictionary().id()) {
+    verdicts_.clear();
+    verdicts_dictionary_ = c.dictionary().id();
+  }
   const uint32_t code = c.code_at(row);
   if (code >= verdicts_.size()) verdicts_.resize(c.dictionary().size(), -1);
   int8_t& verdict = verdicts_[code];

@@ -67,9 +67,10 @@ class Predicate {
   std::vector<Value> list_;       // in / not in, coerced, nulls dropped
   std::string lowered_;           // begins/ends/contains: operand text, ASCII lower-case
   std::unique_ptr<re2::RE2> re_;  // matches / not matches
-  // String columns: the verdict per dictionary code (-1 = not computed yet). Valid for
-  // the table's lifetime because its dictionaries only grow.
+  // String columns: the verdict per dictionary code (-1 = not computed yet), for the
+  // dictionary named verdicts_dictionary_ (dictionaries only grow until replaced).
   mutable std::vector<int8_t> verdicts_;
+  mutable uint64_t verdicts_dictionary_ = 0;
 };
 
 // All terms combined with `op`; an empty list passes everything.

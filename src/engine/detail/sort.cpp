@@ -93,6 +93,10 @@ void RowOrder::refresh() {
     const Column& c = table_->column(k.column);
     if (c.type() != ColumnType::kString) continue;
     const StringDictionary& dict = c.dictionary();
+    if (k.rank_dictionary != dict.id()) {
+      k.rank.clear();
+      k.rank_dictionary = dict.id();
+    }
     // Amortised: re-rank only after the unranked tail grows past a fraction.
     const size_t unranked = dict.size() - k.rank.size();
     if (unranked == 0 || (!k.rank.empty() && unranked <= k.rank.size() / 8 + 64)) continue;
@@ -113,6 +117,11 @@ int RowOrder::compare_strings(const Key& k, const Column& c, RowId a, RowId b) c
 }
 
 int RowOrder::compare(RowId a, RowId b) const {
+  const int c = compare_sort_keys(a, b);
+  return c != 0 ? c : table_->compare_primary_keys(a, b);
+}
+
+int RowOrder::compare_sort_keys(RowId a, RowId b) const {
   for (const Key& k : keys_) {
     const Column& column = table_->column(k.column);
     int c;
@@ -122,8 +131,7 @@ int RowOrder::compare(RowId a, RowId b) const {
       // instead orders opposite values (2.5 / -2.5) by key *descending* under
       // "desc abs", which is not a consistent order once values repeat, so we do not.
       c = compare_doubles(abs_value(column, a), abs_value(column, b));
-    } else if (column.type() == ColumnType::kString && column.is_valid(a) &&
-               column.is_valid(b)) {
+    } else if (column.type() == ColumnType::kString && column.is_valid(a) && column.is_valid(b)) {
       c = compare_strings(k, column, a, b);
     } else {
       c = compare_cells(column, a, b);
@@ -131,7 +139,7 @@ int RowOrder::compare(RowId a, RowId b) const {
     if (c == 0) continue;
     return k.descending ? -c : c;
   }
-  return table_->compare_primary_keys(a, b);
+  return 0;
 }
 
 }  // namespace chview::engine::detail

@@ -20,10 +20,13 @@ class RowOrder {
   // primary key.
   bool operator()(RowId a, RowId b) const { return compare(a, b) < 0; }
   int compare(RowId a, RowId b) const;
+  // The sort keys alone (0 = tie): with rows already in primary-key order, a stable
+  // sort by this equals a sort by compare(), with fewer key comparisons.
+  int compare_sort_keys(RowId a, RowId b) const;
   // True when rows are in plain primary-key order.
   bool is_key_order() const { return keys_.empty(); }
-  // Re-ranks string dictionaries when many strings arrived since the last ranking.
-  // Call before a batch of comparisons (cheap when nothing changed).
+  // Re-ranks string dictionaries when many strings arrived since the last ranking or
+  // the table replaced a dictionary. Call after table mutations, before comparing.
   void refresh();
 
  private:
@@ -34,6 +37,7 @@ class RowOrder {
     // String columns: rank of each dictionary code in byte-wise order, for codes below
     // rank.size(); newer codes fall back to comparing the strings.
     std::vector<uint32_t> rank = {};
+    uint64_t rank_dictionary = 0;  // StringDictionary::id() the ranks belong to
   };
   int compare_strings(const Key& k, const Column& c, RowId a, RowId b) const;
   const Table* table_;

@@ -92,17 +92,31 @@ async function scenario(client) {
   out.filtered_config = await filtered.get_config();
   out.filtered_dims = await filtered.dimensions();
 
+  const empty = await t.view({ columns: [] });
+  out.empty_columns = await empty.to_columns_string({ id: true });
+  out.empty_rows = await empty.to_json_string();
+  out.empty_csv = await empty.to_csv();
+  out.empty_dims = await empty.dimensions();
+  await empty.delete();
+  const windowed = await t.view({ columns: ["k", "v"] });
+  out.past_end = await windowed.to_columns_string({ start_row: 10, end_row: 20, id: true });
+  out.no_columns = await windowed.to_columns_string({ start_col: 2, end_col: 5 });
+  await windowed.delete();
+
   const sorted = await t.view({ columns: ["id", "f"], sort: [["f", "asc"]] });
   out.sorted = await sorted.to_columns_string();
 
   const updates = [];
   await filtered.on_update((u) => updates.push(u));
+  const rowUpdates = [];
+  await sorted.on_update((u) => rowUpdates.push(u), { mode: "row" });
   const port = await t.make_port();
   await t.update([{ id: 5, k: "a", c: "z", v: 50, f: 5.5 }], { port_id: port });
   await filtered.dimensions();  // a read after the write: pushes have arrived
   out.port = port;
   out.updates = updates.map((u) => ({ port_id: u.port_id, delta: u.delta ?? null }));
   out.after_update = await filtered.to_columns_string();
+  out.row_deltas = rowUpdates.map((u) => ({ port_id: u.port_id, delta: arrowSummary(u.delta) }));
 
   await sorted.delete();
   await filtered.delete();
@@ -118,6 +132,7 @@ async function indexScenario(client) {
   const t = await client.table({ k: "string", v: "float", n: "integer" }, { name, index: "k" });
   await t.update([{ k: "b", v: 1.5, n: 1 }, { k: "a", v: 2, n: 2 }, { k: "c", v: 1e21, n: 3 }]);
   await t.update([{ k: "a", v: 0.1 }]);
+  await t.update([{ k: "b", v: 7 }, { k: "c", n: 33 }, { k: "d", n: 4 }]);  // partial rows
   const v = await t.view();
   out.before = await v.to_columns_string({ id: true, index: true });
   out.csv = await v.to_csv();
@@ -161,6 +176,83 @@ async function inputScenario(client) {
   return out;
 }
 
+// Filter values travel as Scalars and are coerced per column type; sorts as SortOps.
+async function filterScenario(client) {
+  const out = {};
+  const name = `flt_${process.pid}_${counter++}`;
+  const t = await client.table(SCHEMA, { name });
+  await t.update(ROWS);
+  const configs = {
+    str_eq: { filter: [["k", "==", "a"]] },
+    str_contains_ci: { filter: [["k", "contains", "A"]] },
+    str_in: { filter: [["c", "in", ["y", "z"]]] },
+    str_not_in: { filter: [["c", "not in", ["y"]]] },
+    int_gt: { filter: [["v", ">", 15]] },
+    int_from_float: { filter: [["v", "==", 20.7]] },
+    float_le: { filter: [["f", "<=", 2.5]] },
+    float_null: { filter: [["f", "is null"]] },
+    date_ge: { filter: [["d", ">=", "2024-01-02"]] },
+    datetime_lt: { filter: [["t", "<", "2024-01-02 12:00:00"]] },
+    bool_eq: { filter: [["b", "==", true]] },
+    bool_ne: { filter: [["b", "!=", true]] },
+    or_filter: { filter: [["v", "==", 10], ["v", "==", 40]], filter_op: "or" },
+    sort_desc: { sort: [["f", "desc"]] },
+    sort_two: { sort: [["k", "desc"], ["v", "asc"]] },
+    sort_hidden: { columns: ["id"], sort: [["v", "desc"]] },
+  };
+  for (const [label, config] of Object.entries(configs)) {
+    try {
+      const v = await t.view(config);
+      out[label] = await v.to_columns_string({ id: true });
+      out[`${label}_config`] = await v.get_config();
+      await v.delete();
+    } catch (e) {
+      out[label] = `error: ${e?.message ?? e}`;
+    }
+  }
+  await t.delete();
+  return out;
+}
+
+// Hosted-table subscriptions (what the 5.x viewer relies on).
+async function hostedScenario(client) {
+  let pushes = 0;
+  const id = await client.on_hosted_tables_update(() => pushes++);
+  const name = `host_${process.pid}_${counter++}`;
+  const t = await client.table({ a: "integer" }, { name });
+  const listed = (await client.get_hosted_table_names()).includes(name);
+  await t.delete();
+  const gone = !(await client.get_hosted_table_names()).includes(name);
+  await client.remove_hosted_tables_update(id);
+  const u = await client.table({ a: "integer" }, { name: name + "_2" });
+  await client.get_hosted_table_names();
+  await u.delete();
+  return { listed, gone, pushes };
+}
+
+// Error texts the clients show.
+async function errorScenario(client) {
+  const out = {};
+  const message = async (promise) => {
+    try {
+      await promise;
+      return "no error";
+    } catch (e) {
+      return String(e?.message ?? e);
+    }
+  };
+  const name = `err_${process.pid}_${counter++}`;
+  const t = await client.table({ v: "integer", s: "string" }, { name });
+  out.bad_column = await message(t.view({ columns: ["nope"] }));
+  out.bad_filter = await message(t.view({ filter: [["s", "bogus", "x"]] }));
+  const v = await t.view();
+  out.unindexed_remove = await message(t.remove([1]));
+  out.delete_with_views = await message(t.delete());  // the JS Table is spent after delete()
+  await v.delete();
+  await (await client.open_table(name)).delete();
+  return out;
+}
+
 async function compare(makeChview, makeReference, run) {
   const chview = makeChview();
   const reference = await makeReference();
@@ -181,6 +273,18 @@ test("5.5.1 client: flat views, outputs, on_update, delete", { skip: !BRIDGE }, 
 
 test("5.5.1 client: tables from CSV, columns and rows", { skip: !BRIDGE }, async () => {
   await compare(() => chviewClient(psp5), () => referenceClient(psp5), inputScenario);
+});
+
+test("5.5.1 client: filters and sorts", { skip: !BRIDGE }, async () => {
+  await compare(() => chviewClient(psp5), () => referenceClient(psp5), filterScenario);
+});
+
+test("5.5.1 client: hosted-table subscription", { skip: !BRIDGE }, async () => {
+  await compare(() => chviewClient(psp5), () => referenceClient(psp5), hostedScenario);
+});
+
+test("5.5.1 client: error messages", { skip: !BRIDGE }, async () => {
+  await compare(() => chviewClient(psp5), () => referenceClient(psp5), errorScenario);
 });
 
 test("5.5.1 client: index and limit tables", { skip: !BRIDGE }, async () => {

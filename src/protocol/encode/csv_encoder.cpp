@@ -4,13 +4,16 @@
 
 #include "columnar/datetime.h"
 #include "protocol/encode/float_text.h"
+#include "protocol/encode/utf8.h"
 
 namespace chview::protocol::encode {
 namespace {
 
 void append_quoted(std::string& out, std::string_view text) {
+  std::string valid;
+  append_valid_utf8(valid, text);
   out.push_back('"');
-  for (char c : text) {
+  for (char c : valid) {
     if (c == '"') out.push_back('"');
     out.push_back(c);
   }

@@ -10,6 +10,7 @@
 #include "protocol/encode/csv_encoder.h"
 #include "protocol/encode/float_text.h"
 #include "protocol/encode/json_encoder.h"
+#include "protocol/encode/utf8.h"
 
 namespace chview::protocol::encode {
 namespace {
@@ -124,6 +125,13 @@ TEST(JsonEncoder, IndexComesBeforeIdInColumns) {
             R"({"v":[7],"__INDEX__":[["key"]],"__ID__":[["key"]]})");
 }
 
+TEST(JsonEncoder, RowsWithoutColumnsStillListTheirKeys) {
+  engine::ViewSlice s;
+  s.row_keys = {0, 1};
+  EXPECT_EQ(encode_columns_json(s, {.id = true}), R"({"__ID__":[[0],[1]]})");
+  EXPECT_EQ(encode_columns_json(s, {}), "{}");
+}
+
 TEST(JsonEncoder, EmptySliceIsEmptyObject) {
   EXPECT_EQ(encode_columns_json(engine::ViewSlice{}, {.id = true}), "{}");
   EXPECT_EQ(encode_rows_json(engine::ViewSlice{}, {}), "[]");
@@ -141,6 +149,23 @@ TEST(JsonEncoder, RowsPutMetaKeysFirst) {
             R"({"__ID__":[1],"__INDEX__":[1],"k":"q\"\\\n\u0001","f":null}])");
   EXPECT_EQ(encode_ndjson(s, {}),
             "{\"k\":\"a\",\"f\":0.0}\n{\"k\":\"q\\\"\\\\\\n\\u0001\",\"f\":null}");
+}
+
+TEST(Utf8, InvalidSequencesBecomeReplacementCharacters) {
+  std::string out;
+  append_valid_utf8(out, "ok \xC3\xA9 \xFF \xC3 \xE2\x82\xAC \xED\xA0\x80 \xF0\x9F\x98\x80");
+  EXPECT_EQ(out,
+            "ok \xC3\xA9 \xEF\xBF\xBD \xEF\xBF\xBD \xE2\x82\xAC "
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xF0\x9F\x98\x80");
+  EXPECT_EQ(utf8_sequence_length("\xC0\x80"), 0u);  // overlong NUL
+
+  std::string json;
+  append_json_string(json,
+                     "a\xFF"
+                     "b\xC3\xA9");
+  EXPECT_EQ(json,
+            "\"a\xEF\xBF\xBD"
+            "b\xC3\xA9\"");
 }
 
 TEST(CsvEncoder, WorkedExampleFlat) {

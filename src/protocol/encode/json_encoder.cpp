@@ -5,6 +5,7 @@
 
 #include "columnar/datetime.h"
 #include "protocol/encode/float_text.h"
+#include "protocol/encode/utf8.h"
 
 namespace chview::protocol::encode {
 namespace {
@@ -72,8 +73,20 @@ void append_row_object(std::string& out, const engine::ViewSlice& slice, size_t 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out.push_back('"');
-  for (char ch : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
     auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      // Multi-byte UTF-8 passes through; invalid bytes become U+FFFD.
+      size_t n = utf8_sequence_length(text.substr(i));
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";
+      } else {
+        out.append(text, i, n);
+        i += n - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";
@@ -102,7 +115,7 @@ void append_json_string(std::string& out, std::string_view text) {
           out.push_back(kHex[c >> 4]);
           out.push_back(kHex[c & 0xF]);
         } else {
-          out.push_back(ch);  // UTF-8 passes through
+          out.push_back(ch);
         }
     }
   }
@@ -166,12 +179,18 @@ void append_json_value(std::string& out, const columnar::Value& value, bool form
 
 std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOptions& options) {
   std::string out = "{";
-  if (slice.fields.empty()) return out + "}";
+  // An empty column window is `{}`; a view without columns still lists its row keys.
+  if (slice.fields.empty() && slice.num_rows() == 0) return out + "}";
   size_t rows = slice.num_rows();
-  for (size_t c = 0; c < slice.fields.size(); ++c) {
-    if (c > 0) out.push_back(',');
-    append_json_string(out, slice.fields[c].name);
+  bool first = true;
+  auto open_key = [&](std::string_view name) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, name);
     out += ":[";
+  };
+  for (size_t c = 0; c < slice.fields.size(); ++c) {
+    open_key(slice.fields[c].name);
     for (size_t r = 0; r < rows; ++r) {
       if (r > 0) out.push_back(',');
       append_json_cell(out, slice.columns[c], r, options.formatted);
@@ -179,9 +198,7 @@ std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOption
     out.push_back(']');
   }
   auto key_column = [&](std::string_view name) {
-    out.push_back(',');
-    append_json_string(out, name);
-    out += ":[";
+    open_key(name);
     for (size_t r = 0; r < rows; ++r) {
       if (r > 0) out.push_back(',');
       append_key_list(out, slice.row_keys[r]);

@@ -1,6 +1,8 @@
 // Hand-written cases: the spec's worked examples (§3.11, §5.2, §5.3) and edge cases the
 // generator reaches rarely (every filter op per type, coercion, formatting, errors).
 import { FILTER_OPS } from "./generate.mjs";
+import { Prng } from "./prng.mjs";
+import { randomValue } from "./values.mjs";
 
 const FULL_READS = [
   { fn: "to_columns_string", args: {} },
@@ -121,6 +123,38 @@ function sortCases() {
       view({ columns: ["i", "s"], sort: [["b", "asc"]] }),
       view({ columns: ["f"], sort: [["d", "asc"], ["t", "desc"]], filter: [["s", "is not null", null]] }),
     ], [{ op: "update", data: [{ s: "abc", i: 3 }, { i: -3, b: true }] }]),
+  ];
+}
+
+// Many small steps against sorted/filtered views: exercises incremental view maintenance
+// (sorted-index patching, filter membership changes, limit eviction under a sort).
+function incrementalCases() {
+  const rng = new Prng("incremental");
+  const schema = { id: "integer", s: "string", v: "float", d: "date" };
+  const row = (id) => ({ id, s: randomValue(rng, "string"), v: randomValue(rng, "float"), d: randomValue(rng, "date") });
+  const steps = [];
+  for (let i = 0; i < 25; i++) {
+    const kind = rng.int(0, 3);
+    if (kind === 0) steps.push({ op: "remove", data: [rng.int(0, 30), rng.int(0, 30)] });
+    else if (kind === 1) steps.push({ op: "update", data: [{ id: rng.int(0, 30), v: randomValue(rng, "float") }] });
+    else steps.push({ op: "update", data: [row(rng.int(0, 30)), row(rng.int(0, 40))] });
+  }
+  const views = [
+    view({ sort: [["v", "desc"], ["s", "asc"]] }, { reads: BRIEF_READS, onUpdate: "row" }),
+    view({ columns: ["s", "d"], sort: [["d", "asc"]], filter: [["v", ">", 0]] }, { reads: BRIEF_READS, onUpdate: "row" }),
+    view({ filter: [["s", "contains", "a"]], filter_op: "or" }, { reads: [{ fn: "to_columns_string", args: { start_row: 2, end_row: 5, id: true } }] }),
+  ];
+  const limitSteps = [];
+  for (let i = 0; i < 15; i++) limitSteps.push({ op: "update", data: [row(i), row(i + 100)] });
+  const big = [];
+  for (let i = 0; i < 500; i++) big.push({ id: i, s: randomValue(rng, "string"), v: randomValue(rng, "float"), d: randomValue(rng, "date") });
+  return [
+    mk("many-incremental-updates-index", { schema, index: "id", data: [row(1), row(2), row(3)] }, views, steps),
+    mk("many-incremental-updates-limit", { schema, limit: 7, data: [] }, views, limitSteps),
+    mk("larger-table", { schema, data: big }, [
+      view({ sort: [["s", "asc"], ["v", "desc"]] }, { reads: [...BRIEF_READS, { fn: "to_columns_string", args: { start_row: 250, end_row: 260, start_col: 1, id: true } }] }),
+      view({ filter: [["v", ">=", 0], ["s", "is not null", null]] }, { reads: [{ fn: "to_arrow", args: { start_row: 100, end_row: 400 } }, { fn: "to_csv", args: { start_row: 490 } }] }),
+    ], [{ op: "update", data: big.slice(0, 50).map((r) => ({ ...r, id: r.id + 1000 })) }]),
   ];
 }
 
@@ -254,6 +288,21 @@ export function handCases({ pivots = false } = {}) {
       { op: "delete_view", view: 2 },
       { op: "update", data: [{ id: 3, s: "zzz" }] },
     ]),
+    mk("cross-session-updates-and-remove-update", { schema: { id: "integer", s: "string" }, index: "id", data: [{ id: 1, s: "a" }] }, [
+      view({}, { onUpdate: ["row", "plain"] }),
+      view({ sort: [["s", "desc"]] }, { onUpdate: "row" }),
+    ], [
+      { op: "peer_update", data: [{ id: 2, s: "b" }] },
+      { op: "remove_update", view: 0 },
+      { op: "peer_update", data: [{ id: 1, s: "z" }] },
+      { op: "update", data: [{ id: 3, s: "c" }] },
+    ]),
+    mk("session-close-drops-its-views", { schema: { id: "integer", s: "string" }, index: "id", data: [{ id: 1, s: "a" }] }, [
+      view({}, { onUpdate: "row" }),
+    ], [
+      { op: "session_close", config: { columns: ["s"], sort: [["s", "desc"]] } },
+      { op: "update", data: [{ id: 2, s: "b" }] },
+    ]),
     mk("inferred-types-from-rows", { init: "rows", schema: { a: "integer", b: "float", c: "string", d: "date", e: "datetime", f: "boolean" }, data: [
       { a: 1, b: 1.5, c: "x", d: "2024-01-01", e: "2024-01-01T10:00:00Z", f: true },
       { a: 2, b: 2, c: null, d: "2024-01-02", e: "2024-01-02 11:30:00", f: false },
@@ -269,6 +318,7 @@ export function handCases({ pivots = false } = {}) {
     ], [
       { op: "update", data: [{ id: 2, s: "B", f: -0 }, { id: 3, s: null, f: 0.1 }], asArrow: true },
     ]),
+    ...incrementalCases(),
     ...filterCases(),
     ...sortCases(),
   ];

@@ -24,17 +24,15 @@ const MODULES = {
 export const VERSIONS = Object.keys(MODULES);
 
 const loaded = new Map();
-async function load(version) {
-  if (!loaded.has(version)) loaded.set(version, await MODULES[version]());
+function load(version) {
+  if (!loaded.has(version)) loaded.set(version, MODULES[version]());
   return loaded.get(version);
 }
 
+// One engine for every oracle session (tests run concurrently: cache the promise).
 let engine;
-async function oracleEngine() {
-  if (!engine) {
-    const p5 = await load("5.5.1");
-    engine = new p5.PerspectiveServer();
-  }
+function oracleEngine() {
+  engine ??= load("5.5.1").then((p5) => new p5.PerspectiveServer());
   return engine;
 }
 

@@ -31,7 +31,10 @@ export function tableOptions(c, name) {
   return options;
 }
 
-export async function runCase(client, c, tableName, { pushHints = {} } = {}) {
+// peer: a second client of the same server (another session), for cross-session steps;
+// newSession(): opens a fresh client of the same server ({ client, close }).
+// freshAlternatives (oracle side): also answer every read from a view built after the step.
+export async function runCase(client, c, tableName, { pushHints = {}, peer = null, newSession = null, freshAlternatives = false } = {}) {
   const obs = [];
   const record = (label, value) => obs.push({ label, value });
   // Runs fn, records its canonical result (or error) under label, returns the raw result.
@@ -93,22 +96,42 @@ export async function runCase(client, c, tableName, { pushHints = {} } = {}) {
         const sub = { name: `on_update ${mode}#${j}`, pushes: [] };
         const options = mode === "row" ? { mode: "row" } : undefined;
         const ok = await call(`view ${i} ${sub.name}`, () => entry.view.on_update((u) => sub.pushes.push(u), options), { keep: false });
-        if (ok.ok) entry.subscriptions.push(sub);
+        if (ok.ok) {
+          sub.id = ok.value;
+          entry.subscriptions.push(sub);
+        }
       }
     }
 
+    const readView = async (view, p, entry) => {
+      await call(`${p} dimensions`, () => view.dimensions());
+      await call(`${p} schema`, () => view.schema());
+      await call(`${p} num_rows`, () => view.num_rows());
+      await call(`${p} column_paths`, () => view.column_paths());
+      for (const read of entry.spec.reads) {
+        await call(`${p} ${read.fn}(${JSON.stringify(read.args)})`, () => view[read.fn](structuredClone(read.args)));
+      }
+    };
     const readViews = async (when) => {
       for (const entry of views) {
         if (!entry.view) continue;
-        const { view, index } = entry;
-        const p = `${when} view ${index}`;
-        await call(`${p} dimensions`, () => view.dimensions());
-        await call(`${p} schema`, () => view.schema());
-        await call(`${p} num_rows`, () => view.num_rows());
-        await call(`${p} column_paths`, () => view.column_paths());
-        for (const read of entry.spec.reads) {
-          await call(`${p} ${read.fn}(${JSON.stringify(read.args)})`, () => view[read.fn](structuredClone(read.args)));
-        }
+        const p = `${when} view ${entry.index}`;
+        const first = obs.length;
+        await readView(entry.view, p, entry);
+        if (!freshAlternatives || when === "initial") continue;
+        // The reference's live views can go stale after updates (e.g. a row updated to null
+        // keeps its filter membership) while a view built now is right; either answer is
+        // Perspective's, so record the fresh view's answer as an accepted alternative.
+        const live = obs.splice(first);
+        const fresh = await table.view(structuredClone(entry.spec.config));
+        await readView(fresh, p, entry);
+        const freshObs = obs.splice(first);
+        await fresh.delete();
+        live.forEach((o, k) => {
+          const alt = freshObs[k];
+          if (alt && alt.label === o.label && alt.value !== o.value) o.alt = alt.value;
+        });
+        obs.push(...live);
       }
     };
     const collectPushes = async (when) => {
@@ -156,6 +179,29 @@ export async function runCase(client, c, tableName, { pushHints = {} } = {}) {
         await call(`${when} apply`, () => table.delete());
         // The JS Table handle is consumed by delete() even when the server refuses.
         table = (await call(`${when} open_table`, () => client.open_table(tableName), { keep: false })).value;
+      } else if (step.op === "peer_update") {
+        // Another session updates the table; this session's views must still be notified.
+        await call(`${when} apply`, async () => {
+          const other = await peer.open_table(tableName);
+          await other.update(step.data);
+          return "updated";
+        });
+      } else if (step.op === "session_close") {
+        // A session opens a view and goes away: the server must drop that session's views
+        // (checked by the final table delete, which fails while views exist).
+        await call(`${when} apply`, async () => {
+          const session = await newSession();
+          const other = await session.client.open_table(tableName);
+          const view = await other.view(step.config || {});
+          await view.on_update(() => {});
+          const size = await other.size();
+          await session.close();
+          return size;
+        });
+      } else if (step.op === "remove_update") {
+        const entry = views[step.view];
+        for (const sub of entry.subscriptions) await call(`${when} remove_update ${sub.name}`, () => entry.view.remove_update(sub.id));
+        // Still recorded: no pushes may arrive after the removal.
       } else if (step.op === "delete_view") {
         const entry = views[step.view];
         await call(`${when} apply`, () => entry.view.delete());
@@ -170,7 +216,19 @@ export async function runCase(client, c, tableName, { pushHints = {} } = {}) {
     for (const entry of views) {
       if (entry.view) await call(`view ${entry.index} delete`, () => entry.view.delete());
     }
-    await call("table delete", () => table.delete());
+    await call("table delete", async () => {
+      // A closed session's views go away asynchronously on a real server: retry briefly.
+      const deadline = Date.now() + (c.steps.some((st) => st.op === "session_close") ? PUSH_WAIT_MS : 0);
+      for (;;) {
+        try {
+          return await table.delete();
+        } catch (err) {
+          if (Date.now() > deadline || !/with views/.test(errorText(err))) throw err;
+          table = await client.open_table(tableName);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    });
   } catch (err) {
     if (!(err instanceof Aborted)) throw err;
     record("ABORTED", err.message);

@@ -24,13 +24,19 @@ function loadCases() {
 const target = await startTarget();
 const oracle = await oracleClient(version);
 const wire = await wireClient(version, target.url);
+const oraclePeer = await oracleClient(version);
+const wirePeer = await wireClient(version, target.url);
 let serial = 0;
 
 async function diffsOf(c) {
   const name = `min_${process.pid}_${serial++}`;
-  const expected = await runCase(oracle.client, c, name);
+  const expected = await runCase(oracle.client, c, name, { peer: oraclePeer.client, newSession: () => oracleClient(version), freshAlternatives: true });
   if (expected.some((o) => o.label === "ABORTED")) return [];
-  const actual = await runCase(wire.client, c, name, { pushHints: pushHintsOf(expected) });
+  const actual = await runCase(wire.client, c, name, {
+    pushHints: pushHintsOf(expected),
+    peer: wirePeer.client,
+    newSession: () => wireClient(version, target.url),
+  });
   return diffObservations(expected, actual);
 }
 
@@ -116,6 +122,6 @@ for (const c of cases) {
   if (!r) { console.log(JSON.stringify({ id: c.id, minimized: null })); continue; }
   console.log(JSON.stringify({ id: c.id, kind: r.kind, table: r.case.table, views: r.case.views.map((v) => ({ config: v.config, reads: v.reads, onUpdate: v.onUpdate })), steps: r.case.steps, diffs: r.diffs }));
 }
-await wire.close();
+for (const side of [wire, wirePeer, oracle, oraclePeer]) await side.close();
 await target.stop();
 process.exit(0);

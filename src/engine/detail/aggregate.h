@@ -1,0 +1,88 @@
+// Perspective's aggregates over a set of table rows (internal to engine/). Each tree node
+// of a grouped view computes its values from its own underlying rows (spec §3.6), with
+// Perspective's null quirks (null orders above every value: `max` of a group holding a
+// null is null, `min` ignores nulls, medians count nulls as largest).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "engine/table.h"
+
+namespace chview::engine::detail {
+
+enum class AggKind {
+  kSum,
+  kSumNotNull,
+  kAbsSum,
+  kSumAbs,
+  kCount,
+  kDistinctCount,
+  kMean,
+  kWeightedMean,
+  kMin,
+  kMax,
+  kHigh,
+  kLow,
+  kHighMinusLow,
+  kFirst,
+  kLast,
+  kLastByIndex,
+  kLastMinusFirst,
+  kAny,
+  kAnd,
+  kDominant,
+  kUnique,
+  kDistinctLeaf,
+  kMedian,
+  kQ1,
+  kQ3,
+  kMul,
+  kPctSumParent,
+  kPctSumTotal,
+  kVariance,
+  kStddev,
+  kGmv,
+  kJoin,
+  kMinBy,
+  kMaxBy,
+};
+
+// Canonical names and aliases ("distinct", "last_value", "pct sum grand total", …);
+// nullopt for names chview cannot compute (e.g. "div", "identity").
+std::optional<AggKind> parse_aggregate(std::string_view name);
+// Perspective's default: sum for integer/float, count for everything else.
+AggKind default_aggregate(ColumnType type);
+// Type of the computed values (the storage type of the output column).
+ColumnType aggregate_value_type(AggKind kind, ColumnType input);
+// Type reported in the view schema (§3.10): differs from the value type only for
+// `and`/`join` on other types, which Perspective reports as the source type.
+ColumnType aggregate_schema_type(AggKind kind, ColumnType input);
+// Whether the aggregate needs a second column (weighted mean, min by, max by).
+bool aggregate_takes_argument(AggKind kind);
+
+struct AggSpec {
+  AggKind kind = AggKind::kSum;
+  size_t column = 0;                  // table column
+  std::optional<size_t> argument;     // weight / "by" column
+};
+
+// What a node's aggregate may need besides its rows.
+struct NodeContext {
+  bool is_leaf = false;  // at full group_by depth
+  // Sums of the column over the parent's and the whole view's rows (pct aggregates).
+  std::optional<double> parent_sum;
+  std::optional<double> total_sum;
+  // Row sets of the node's children (gmv on parent rows).
+  std::span<const std::vector<RowId>> children;
+};
+
+// The aggregate over `rows` (in primary-key order).
+Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const RowId> rows,
+                        const NodeContext& context);
+// Sum of the non-null numeric values (for pct/gmv contexts); 0 when there are none.
+double numeric_sum(const Table& table, size_t column, std::span<const RowId> rows);
+
+}  // namespace chview::engine::detail
