@@ -179,6 +179,9 @@ int run_serve(const ServeConfig& config) {
   spdlog::info("web root {}, npm packages from {}", dirs->web_root.string(),
                fs::weakly_canonical(dirs->node_modules).string());
 
+  // protobuf reports rejected client frames (e.g. invalid UTF-8) on stderr; route it to our log.
+  protocol::set_protobuf_log_sink(
+      [](std::string_view message) { spdlog::warn("protobuf: {}", message); });
   protocol::ServerOptions protocol_options;
   protocol_options.writable = config.writable;
   auto protocol_server = std::make_shared<protocol::Server>(protocol_options);

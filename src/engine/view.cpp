@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 
+#include "engine/detail/aggregate.h"
 #include "engine/detail/filter.h"
+#include "engine/detail/grouped.h"
 #include "engine/detail/sort.h"
 
 namespace chview::engine {
@@ -110,12 +112,71 @@ Status validate(const Schema& schema, const ViewConfig& config) {
       if (!schema.contains(arg)) return invalid_column(arg, "aggregates");
     }
   }
-  if (!config.group_by.empty()) return unsupported("group_by is not supported yet");
   if (!config.split_by.empty()) return unsupported("split_by is not supported yet");
-  if (config.group_rollup_mode == GroupRollupMode::kTotal) {
-    return unsupported("group_rollup_mode total is not supported yet");
-  }
   return Status::ok();
+}
+
+bool is_grouped(const ViewConfig& config) {
+  return !config.group_by.empty() || config.group_rollup_mode == GroupRollupMode::kTotal;
+}
+
+// The aggregate a grouped view computes for `column`: its `aggregates` entry, else
+// `unique` for a group_by column used only as a sort key, else the type default.
+Result<std::pair<std::string, detail::AggSpec>> aggregate_for(const Schema& schema,
+                                                              const ViewConfig& config,
+                                                              const std::string& column,
+                                                              bool sort_only) {
+  const size_t index = *schema.index_of(column);
+  detail::AggSpec spec;
+  spec.column = index;
+  for (const Aggregate& a : config.aggregates) {
+    if (a.column != column) continue;
+    auto kind = detail::parse_aggregate(a.name);
+    if (!kind) return unsupported("aggregate '" + a.name + "' is not supported yet");
+    spec.kind = *kind;
+    if (detail::aggregate_takes_argument(*kind) && !a.args.empty()) {
+      spec.argument = *schema.index_of(a.args[0]);
+    }
+    return std::pair(a.name, spec);
+  }
+  const bool key =
+      std::find(config.group_by.begin(), config.group_by.end(), column) != config.group_by.end();
+  spec.kind = sort_only && key ? detail::AggKind::kUnique
+                               : detail::default_aggregate(schema.field(index).type);
+  std::string name = sort_only && key                     ? "unique"
+                     : spec.kind == detail::AggKind::kSum ? "sum"
+                                                          : "count";
+  return std::pair(std::move(name), spec);
+}
+
+Result<std::unique_ptr<detail::GroupedTree>> make_grouped(const Table& table,
+                                                          const ViewConfig& config,
+                                                          const std::vector<size_t>& columns) {
+  const Schema& schema = table.schema();
+  std::vector<size_t> group_by;
+  for (const std::string& g : config.group_by) group_by.push_back(*schema.index_of(g));
+  std::vector<detail::GroupedColumn> outputs;
+  for (size_t i : columns) {
+    const Field& f = schema.field(i);
+    CHVIEW_ASSIGN_OR_RETURN(auto agg, aggregate_for(schema, config, f.name, false));
+    outputs.push_back({{f.name, detail::aggregate_schema_type(agg.second.kind, f.type)},
+                       std::move(agg.first),
+                       agg.second});
+  }
+  std::vector<detail::GroupedSort> sorts;
+  for (const SortTerm& t : config.sort) {
+    if (t.op != SortOp::kAsc && t.op != SortOp::kDesc && t.op != SortOp::kAscAbs &&
+        t.op != SortOp::kDescAbs) {
+      continue;  // column sorts order split_by groups; none sorts nothing
+    }
+    const bool shown =
+        std::find(columns.begin(), columns.end(), *schema.index_of(t.column)) != columns.end();
+    CHVIEW_ASSIGN_OR_RETURN(auto agg, aggregate_for(schema, config, t.column, !shown));
+    sorts.push_back({agg.second, t.op});
+  }
+  return std::make_unique<detail::GroupedTree>(
+      table, std::move(group_by), std::move(outputs), std::move(sorts),
+      config.group_rollup_mode.value_or(GroupRollupMode::kRollup), config.group_by_depth);
 }
 
 }  // namespace
@@ -129,9 +190,10 @@ struct View::State {
   detail::RowFilter filter;
   detail::RowOrder order;
   std::vector<Field> fields;
-  std::vector<size_t> field_columns;  // table column of each field
-  std::vector<RowId> rows;            // the view's rows, in view order
-  std::vector<uint8_t> marks;         // scratch, by RowId; all zero between calls
+  std::vector<size_t> field_columns;             // table column of each field
+  std::vector<RowId> rows;                       // the view's rows, in view order
+  std::vector<uint8_t> marks;                    // scratch, by RowId; all zero between calls
+  std::unique_ptr<detail::GroupedTree> grouped;  // grouped views only
 
   ViewSlice gather(std::span<const size_t> view_rows, size_t first_col, size_t last_col) const {
     ViewSlice s;
@@ -175,7 +237,12 @@ Result<std::unique_ptr<View>> View::make(const Table& table, ViewConfig config) 
   for (RowId row : table.rows_in_key_order()) {
     if (state->filter.matches(table, row)) state->rows.push_back(row);
   }
-  if (!state->order.is_key_order()) {
+  if (is_grouped(state->config)) {
+    CHVIEW_ASSIGN_OR_RETURN(state->grouped,
+                            make_grouped(table, state->config, state->field_columns));
+    state->grouped->rebuild(state->rows);
+    state->fields = state->grouped->fields();
+  } else if (!state->order.is_key_order()) {
     state->order.refresh();
     detail::RowOrder& order = state->order;
     // Rows arrive in primary-key order, so a stable sort on the sort keys alone keeps
@@ -188,12 +255,13 @@ Result<std::unique_ptr<View>> View::make(const Table& table, ViewConfig config) 
 
 const ViewConfig& View::config() const { return state_->config; }
 const Table& View::table() const { return *state_->table; }
-size_t View::num_rows() const { return state_->rows.size(); }
+size_t View::num_rows() const {
+  return state_->grouped ? state_->grouped->num_rows() : state_->rows.size();
+}
 const std::vector<Field>& View::fields() const { return state_->fields; }
 
 ViewDimensions View::dimensions() const {
-  return {state_->table->size(), state_->table->schema().size(), state_->rows.size(),
-          state_->fields.size()};
+  return {state_->table->size(), state_->table->schema().size(), num_rows(), state_->fields.size()};
 }
 
 std::vector<std::string> View::column_paths() const {
@@ -203,21 +271,24 @@ std::vector<std::string> View::column_paths() const {
 }
 
 ViewSlice View::slice(const Viewport& vp) const {
-  const size_t n = state_->rows.size(), w = state_->fields.size();
+  const size_t n = num_rows(), w = state_->fields.size();
   const size_t end_row = std::min<size_t>(vp.end_row.value_or(n), n);
   const size_t start_row = std::min<size_t>(vp.start_row.value_or(0), end_row);
   const size_t end_col = std::min<size_t>(vp.end_col.value_or(w), w);
   const size_t start_col = std::min<size_t>(vp.start_col.value_or(0), end_col);
   std::vector<size_t> view_rows(end_row - start_row);
   for (size_t i = 0; i < view_rows.size(); ++i) view_rows[i] = start_row + i;
-  ViewSlice s = state_->gather(view_rows, start_col, end_col);
+  ViewSlice s = state_->grouped ? state_->grouped->gather(view_rows, start_col, end_col)
+                                : state_->gather(view_rows, start_col, end_col);
   s.start_row = start_row;
   s.end_row = end_row;
   return s;
 }
 
 ViewSlice View::rows(std::span<const size_t> view_rows) const {
-  ViewSlice s = state_->gather(view_rows, 0, state_->fields.size());
+  const size_t w = state_->fields.size();
+  ViewSlice s =
+      state_->grouped ? state_->grouped->gather(view_rows, 0, w) : state_->gather(view_rows, 0, w);
   s.start_row = 0;
   s.end_row = view_rows.size();
   return s;
@@ -274,6 +345,7 @@ ViewDelta View::update(const TableDelta& delta) {
       if (s.table->is_live(r) && s.filter.matches(*s.table, r)) incoming.push_back(r);
     }
   }
+  if (s.grouped) return update_grouped(std::move(incoming), out);
   if (incoming.empty()) return out;
   auto less = [&s](RowId a, RowId b) { return s.order(a, b); };
   std::sort(incoming.begin(), incoming.end(), less);
@@ -302,8 +374,34 @@ ViewDelta View::update(const TableDelta& delta) {
   return out;
 }
 
-size_t View::expand(size_t row_index) { return row_index; }
-size_t View::collapse(size_t row_index) { return row_index; }
-void View::set_depth(uint32_t) {}
+// v1: the rollup tree is rebuilt from the view's rows (cost ∝ view rows, not ∝ delta);
+// every row is reported changed.
+ViewDelta View::update_grouped(std::vector<RowId> incoming, ViewDelta out) {
+  State& s = *state_;
+  if (!incoming.empty()) {
+    s.rows.insert(s.rows.end(), incoming.begin(), incoming.end());
+    const Table& table = *s.table;
+    std::sort(s.rows.begin(), s.rows.end(),
+              [&table](RowId a, RowId b) { return table.compare_primary_keys(a, b) < 0; });
+  }
+  const size_t before = s.grouped->num_rows();
+  s.grouped->rebuild(s.rows);
+  const size_t after = s.grouped->num_rows();
+  out = ViewDelta{};
+  out.num_removed = before > after ? before - after : 0;
+  out.changed_rows.resize(after);
+  for (size_t i = 0; i < after; ++i) out.changed_rows[i] = i;
+  return out;
+}
+
+size_t View::expand(size_t row_index) {
+  return state_->grouped ? state_->grouped->expand(row_index) : row_index;
+}
+size_t View::collapse(size_t row_index) {
+  return state_->grouped ? state_->grouped->collapse(row_index) : row_index;
+}
+void View::set_depth(uint32_t depth) {
+  if (state_->grouped) state_->grouped->set_depth(depth);
+}
 
 }  // namespace chview::engine

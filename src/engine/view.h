@@ -1,5 +1,6 @@
-// View: a filtered, sorted projection of a Table (flat views only in v1; group_by,
-// split_by and expressions are rejected by make()). Keeps its row order current under
+// View: a filtered, sorted projection of a Table: flat, or grouped (group_by → rollup
+// tree with aggregates, detail/grouped.h). split_by and expressions are rejected by
+// make(). Keeps its row order current under
 // TableDeltas and produces only the requested viewport.
 //
 // Lifetime: the Table must outlive its Views. Thread-safety: none (one thread, with
@@ -42,7 +43,16 @@ struct ViewSlice {
   size_t start_col = 0, end_col = 0;  // visible data columns [start_col, end_col)
   std::vector<Field> fields;          // the visible columns in range, in order
   std::vector<Column> columns;        // one per field, num_rows() values each
-  std::vector<Value> row_keys;        // primary key per row (for __ID__ / __INDEX__)
+  std::vector<Value> row_keys;        // primary key per row (for __ID__ / __INDEX__);
+                                      // grouped views: null (their __ID__ is the row path)
+  // Grouped views (group_by non-empty) only: has_row_paths, one `__ROW_PATH__` per row
+  // (the total row's path is empty; values typed like the group_by columns), and the
+  // aggregate behind each field. fields[i].type is the view-schema type (§3.10);
+  // columns[i].type() the type of the computed values (they differ for `and`/`join` on
+  // non-boolean/non-string columns). Encoders pick Arrow widths from the aggregate (§4.5).
+  bool has_row_paths = false;
+  std::vector<std::vector<Value>> row_paths;
+  std::vector<std::string> aggregates;  // per field; empty for flat views
 
   size_t num_rows() const { return row_keys.size(); }
 };
@@ -67,8 +77,8 @@ class View {
  public:
   // Validates `config` against the table. User errors (ErrorCode::kInvalidArgument) use
   // Perspective's texts, e.g. "Invalid column 'nope' found in View columns.\n",
-  // "Unknown filter operator string: `bogus`\n"; group_by/split_by/expressions give
-  // kUnsupported ("group_by is not supported yet").
+  // "Unknown filter operator string: `bogus`\n"; split_by/expressions and aggregates
+  // chview cannot compute ("div", "identity", …) give kUnsupported.
   static Result<std::unique_ptr<View>> make(const Table& table, ViewConfig config);
   ~View();
   View(const View&) = delete;
@@ -105,6 +115,7 @@ class View {
  private:
   struct State;
   explicit View(std::unique_ptr<State> state);
+  ViewDelta update_grouped(std::vector<RowId> incoming, ViewDelta out);
   std::unique_ptr<State> state_;
 };
 

@@ -254,7 +254,8 @@ Value water_mark(ColumnType type, const std::vector<Value>& values, bool high) {
       if (type == ColumnType::kFloat) v = Value(0.0);
       if (v.is_null()) continue;
     }
-    if (mark.is_null() || (high ? columnar::compare(mark, v) < 0 : columnar::compare(v, mark) < 0)) {
+    if (mark.is_null() ||
+        (high ? columnar::compare(mark, v) < 0 : columnar::compare(v, mark) < 0)) {
       mark = v;
     }
   }

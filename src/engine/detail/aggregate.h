@@ -65,8 +65,8 @@ bool aggregate_takes_argument(AggKind kind);
 
 struct AggSpec {
   AggKind kind = AggKind::kSum;
-  size_t column = 0;                  // table column
-  std::optional<size_t> argument;     // weight / "by" column
+  size_t column = 0;               // table column
+  std::optional<size_t> argument;  // weight / "by" column
 };
 
 // What a node's aggregate may need besides its rows.
