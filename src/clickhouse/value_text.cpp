@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/int_math.h"
+
 namespace chview::clickhouse::detail {
 namespace {
 
@@ -32,8 +34,6 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 bool read_digits(std::string_view text, size_t& pos, size_t count, unsigned& out) {
   out = 0;
   for (size_t i = 0; i < count; ++i, ++pos) {
@@ -45,11 +45,8 @@ bool read_digits(std::string_view text, size_t& pos, size_t count, unsigned& out
 
 constexpr auto kMaxDecimal = static_cast<__int128>(~static_cast<unsigned __int128>(0) >> 1);
 
-int64_t pow10(uint32_t n) {
-  int64_t p = 1;
-  for (uint32_t i = 0; i < n && i < 18; ++i) p *= 10;
-  return p;
-}
+// DateTime64 scales are 0..9 (the type parser rejects more).
+int64_t pow10(uint32_t n) { return pow10_int(n < 18 ? n : 18); }
 
 Status bad(std::string_view what, std::string_view text) {
   return invalid_argument("bad " + std::string(what) + " '" + std::string(text) + "'");

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "base/int_math.h"
 #include "columnar/datetime.h"
 
 namespace chview::ingest {
@@ -19,17 +20,6 @@ std::string quote_identifier(std::string_view name) {
     out += c;
   }
   return out + "`";
-}
-
-int64_t pow10(int n) {
-  int64_t r = 1;
-  while (n-- > 0) r *= 10;
-  return r;
-}
-
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
 bool is_cursor_kind(TypeKind kind) {
@@ -198,7 +188,7 @@ std::string LiveFeed::cursor_literal(int64_t ticks) const {
       return "toDateTime(" + std::to_string(ticks) + ")";
     case TypeKind::kDateTime64: {
       const int scale = static_cast<int>(cursor_type_.scale);
-      const int64_t unit = pow10(scale);
+      const int64_t unit = pow10_int(scale);
       const int64_t seconds = floor_div(ticks, unit);
       std::string text = columnar::format_datetime(seconds * 1000).substr(0, 19);
       if (scale > 0) {
@@ -226,8 +216,8 @@ int64_t LiveFeed::window_start(int64_t last) const {
       return last - (ms + 999) / 1000;
     case TypeKind::kDateTime64: {
       const int scale = static_cast<int>(cursor_type_.scale);
-      return scale >= 3 ? last - ms * pow10(scale - 3)
-                        : last - (ms + pow10(3 - scale) - 1) / pow10(3 - scale);
+      return scale >= 3 ? last - ms * pow10_int(scale - 3)
+                        : last - (ms + pow10_int(3 - scale) - 1) / pow10_int(3 - scale);
     }
     case TypeKind::kDate:
     case TypeKind::kDate32:
@@ -298,8 +288,8 @@ Result<columnar::Batch> LiveFeed::take_new_rows(const clickhouse::Block& block) 
 
   // Decide first, commit after: a failure below leaves the feed as it was.
   const auto& cursor_column = block.columns[cursor_index_];
-  const std::optional<int64_t> window =
-      last_cursor_ ? std::optional<int64_t>(window_start(*last_cursor_)) : std::nullopt;
+  // Rows older than the window were seen before by construction (INT64_MIN: no window).
+  const int64_t window = last_cursor_ ? window_start(*last_cursor_) : INT64_MIN;
   std::map<int64_t, std::unordered_map<uint64_t, uint32_t>> occurrences;
   std::vector<std::pair<int64_t, uint64_t>> fresh_keys;
   std::vector<size_t> fresh_rows;
@@ -307,7 +297,7 @@ Result<columnar::Batch> LiveFeed::take_new_rows(const clickhouse::Block& block) 
   for (size_t row = 0; row < block.rows; ++row) {
     const int64_t c = cursor_column.int_at(row);
     if (floor_ && c < *floor_) continue;
-    if (window && c < *window) continue;  // older than the window: seen before by construction
+    if (c < window) continue;
     const uint64_t fp = row_fingerprint(block, row);
     const uint32_t occurrence = ++occurrences[c][fp];
     uint32_t already = 0;

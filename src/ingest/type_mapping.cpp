@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include "base/int_math.h"
+
 namespace chview::ingest {
 namespace {
 
@@ -18,23 +20,11 @@ const DataType& unwrap(const DataType& type) {
   return type;
 }
 
-int64_t pow10(uint32_t n) {
-  int64_t r = 1;
-  while (n-- > 0) r *= 10;
-  return r;
-}
-
-// Floor division, so ticks before the epoch round toward negative infinity.
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 // Milliseconds since the epoch for DateTime (seconds) and DateTime64 (10^-scale s).
 int64_t datetime_ms(const DataType& type, int64_t ticks) {
   if (type.kind == TypeKind::kDateTime) return ticks * 1000;
-  if (type.scale <= 3) return ticks * pow10(3 - type.scale);
-  return floor_div(ticks, pow10(type.scale - 3));
+  if (type.scale <= 3) return ticks * pow10_int(3 - type.scale);
+  return floor_div(ticks, pow10_int(type.scale - 3));
 }
 
 Status append_value(const clickhouse::Column& source, size_t row, const DataType& type,

@@ -26,10 +26,10 @@ const allFailures = [];
 
 async function runCases(version, cases, t) {
   const oracle = await oracleClient(version);
-  const wire = await wireClient(version, target.url);
+  let wire = await wireClient(version, target.url);
   // Second sessions on each side for cross-session steps.
   const oraclePeer = await oracleClient(version);
-  const wirePeer = await wireClient(version, target.url);
+  let wirePeer = await wireClient(version, target.url);
   const summary = new Summary();
   const failures = [];
   const stats = {};
@@ -51,6 +51,13 @@ async function runCases(version, cases, t) {
       const diffs = diffObservations(expected, actual, stats);
       summary.add(version, c, diffs);
       if (diffs.length) failures.push({ version, c, diffs });
+      if (actual.some((o) => /WebSocket closed|transport error/i.test(o.value))) {
+        // The server dropped the connection: report it (above) and reconnect so the
+        // following cases still test something.
+        for (const side of [wire, wirePeer]) await side.close();
+        wire = await wireClient(version, target.url);
+        wirePeer = await wireClient(version, target.url);
+      }
       if (target.alive && !target.alive()) {
         failures.push({ version, c, diffs: [{ label: "server process", expected: "running", actual: `exited:\n${target.output().slice(-3000)}` }] });
         break;
