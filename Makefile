@@ -28,7 +28,7 @@ $(ASAN_DIR)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DCHVIEW_SANITIZE=ON
 
 build-asan: $(ASAN_DIR)/CMakeCache.txt
-	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_tests
 
 test-unit: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L unit -j $(JOBS)

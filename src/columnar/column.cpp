@@ -40,7 +40,7 @@ std::optional<uint32_t> StringDictionary::find(std::string_view s) const {
 }
 
 size_t Column::null_count() const {
-  return static_cast<size_t>(std::count(valid_.begin(), valid_.end(), uint8_t{0}));
+  return valid_.size() - static_cast<size_t>(std::count(valid_.begin(), valid_.end(), kValid));
 }
 
 Value Column::value_at(size_t row) const {
@@ -130,7 +130,12 @@ void Column::append_from(const Column& other, size_t row) {
   set_from(size() - 1, other, row);
 }
 
-void Column::set_null(size_t row) { valid_[row] = 0; }
+void Column::set_null(size_t row) { valid_[row] = kNullLow; }
+
+void Column::mark_null_high(size_t row) {
+  assert(is_null(row));
+  valid_[row] = kNullHigh;
+}
 
 void Column::set(size_t row, const Value& v) {
   const Value c = coerce(v, type_);
@@ -239,7 +244,7 @@ void Column::compact_dictionary(std::span<const uint8_t> keep) {
   assert(type_ == ColumnType::kString);
   StringDictionary fresh;
   for (size_t row = 0; row < codes_.size(); ++row) {
-    if (row < keep.size() && keep[row] != 0 && valid_[row] != 0) {
+    if (row < keep.size() && keep[row] != 0 && valid_[row] == kValid) {
       codes_[row] = fresh.intern(dict_.at(codes_[row]));
     } else {
       valid_[row] = 0;

@@ -50,9 +50,15 @@ class Column {
 
   ColumnType type() const { return type_; }
   size_t size() const { return valid_.size(); }
-  bool is_valid(size_t row) const { return valid_[row] != 0; }
-  bool is_null(size_t row) const { return valid_[row] == 0; }
+  bool is_valid(size_t row) const { return valid_[row] == kValid; }
+  bool is_null(size_t row) const { return valid_[row] != kValid; }
   size_t null_count() const;
+  // Perspective keeps two kinds of null and sorts them apart: a "cleared" null (an
+  // explicit null loaded into an empty table) sorts above every value, any other null
+  // below. Nulls written by set_null()/append_null()/set() are the low kind;
+  // mark_null_high() turns a null cell into the high kind.
+  bool is_null_high(size_t row) const { return valid_[row] == kNullHigh; }
+  void mark_null_high(size_t row);  // precondition: is_null(row)
 
   // Typed reads. Preconditions: the accessor matches type(); on a null row the result
   // is an unspecified value of the right type.
@@ -68,7 +74,7 @@ class Column {
   Value value_at(size_t row) const;
 
   // Raw storage for encoders (one entry per row; only the span matching type() is
-  // non-empty). validity: 1 = value present, 0 = null.
+  // non-empty). validity: 1 = value present, 0 = null (low), 2 = null (high).
   std::span<const uint8_t> validity() const { return valid_; }
   std::span<const uint8_t> bool_values() const { return bools_; }
   std::span<const int64_t> int64_values() const { return ints_; }  // INTEGER, DATETIME
@@ -105,6 +111,7 @@ class Column {
   void compact_dictionary(std::span<const uint8_t> keep);
 
  private:
+  static constexpr uint8_t kNullLow = 0, kValid = 1, kNullHigh = 2;
   ColumnType type_;
   std::vector<uint8_t> valid_;
   std::vector<uint8_t> bools_;

@@ -161,6 +161,43 @@ TEST(ColumnTest, SetFromCoercesAcrossTypes) {
   EXPECT_EQ(dates.value_at(0), Value(Date{19723}));
 }
 
+// observed on Perspective 5.5.1 (JSON rows and columns into an integer column)
+TEST(CoerceTest, Int32FollowsPerspectiveJsonInput) {
+  EXPECT_EQ(coerce_to_int32(Value(int64_t{3000000000})), Value(-1294967296));
+  EXPECT_EQ(coerce_to_int32(Value(int64_t{-3000000000})), Value(1294967296));
+  EXPECT_EQ(coerce_to_int32(Value(int64_t{1000000000000})), Value(-727379968));
+  EXPECT_EQ(coerce_to_int32(Value(int64_t{4294967296})), Value(0));
+  EXPECT_EQ(coerce_to_int32(Value(1e21)), Value(2147483647));
+  EXPECT_EQ(coerce_to_int32(Value(-1e21)), Value(-2147483648));
+  EXPECT_EQ(coerce_to_int32(Value(2500000000.5)), Value(2147483647));
+  EXPECT_EQ(coerce_to_int32(Value(-2.5)), Value(-2));
+  EXPECT_EQ(coerce_to_int32(Value("3000000000")), Value(2147483647));
+  EXPECT_EQ(coerce_to_int32(Value(int64_t{7})), Value(7));
+  EXPECT_TRUE(coerce_to_int32(Value("abc")).is_null());
+  EXPECT_TRUE(coerce_to_int32(Value()).is_null());
+}
+
+TEST(ColumnTest, NullKinds) {
+  Column c(ColumnType::kInteger);
+  c.append_int(1);
+  c.append_null();
+  c.append_null();
+  c.mark_null_high(2);
+  EXPECT_TRUE(c.is_valid(0));
+  EXPECT_FALSE(c.is_null_high(0));
+  EXPECT_TRUE(c.is_null(1));
+  EXPECT_FALSE(c.is_null_high(1));
+  EXPECT_TRUE(c.is_null(2));
+  EXPECT_FALSE(c.is_valid(2));
+  EXPECT_TRUE(c.is_null_high(2));
+  EXPECT_EQ(c.null_count(), 2u);
+  EXPECT_TRUE(c.value_at(2).is_null());
+  c.set(2, Value(5));  // a write replaces the kind
+  EXPECT_EQ(c.value_at(2), Value(5));
+  c.set_null(2);
+  EXPECT_FALSE(c.is_null_high(2));
+}
+
 TEST(BatchTest, BuilderAddsRowsAndChecksShape) {
   BatchBuilder b({{"i", ColumnType::kInteger}, {"s", ColumnType::kString}});
   b.add_row({1, "x"}).add_row({"2", nullptr});

@@ -1,7 +1,10 @@
 #include "columnar/value.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <string>
 
 #include "columnar/datetime.h"
@@ -263,6 +266,36 @@ Value coerce(const Value& v, ColumnType type) {
       return to_datetime(v);
   }
   return {};
+}
+
+Value coerce_to_int32(const Value& v) {
+  constexpr double kMin = std::numeric_limits<int32_t>::min();
+  constexpr double kMax = std::numeric_limits<int32_t>::max();
+  std::optional<double> saturate;
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return {};
+    case Value::Kind::kFloat:
+      saturate = v.as_float();
+      break;
+    case Value::Kind::kString:
+      if (auto i = parse_int(v.as_string())) {
+        saturate = static_cast<double>(*i);
+      } else if (auto d = parse_double(v.as_string())) {
+        saturate = *d;
+      }
+      break;
+    default:
+      break;
+  }
+  if (saturate) {
+    if (std::isnan(*saturate)) return {};
+    return Value(static_cast<int64_t>(std::trunc(std::clamp(*saturate, kMin, kMax))));
+  }
+  if (v.kind() == Value::Kind::kString) return {};
+  const Value i = to_integer(v);
+  if (i.is_null()) return i;
+  return Value(static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(i.as_int()))));
 }
 
 }  // namespace chview::columnar

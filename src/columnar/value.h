@@ -80,4 +80,11 @@ struct ValueHash {
 // Perspective would reject the whole update), yields null.
 Value coerce(const Value& v, ColumnType type);
 
+// An INTEGER cell as Perspective's JSON input stores it in its int32 columns: integer
+// values wrap modulo 2^32 (3000000000 → -1294967296), floats and text truncate toward
+// zero and saturate (1e21 → 2147483647, "3000000000" → 2147483647); null and values
+// that do not convert are null. For the protocol's JSON input only: ClickHouse-fed
+// tables hold int64 legitimately.
+Value coerce_to_int32(const Value& v);
+
 }  // namespace chview::columnar

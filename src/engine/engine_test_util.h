@@ -39,6 +39,13 @@ inline std::unique_ptr<View> make_view(const Table& table, ViewConfig config = {
   return view.is_ok() ? std::move(view).value() : nullptr;
 }
 
+// A view with grouped views enabled (ViewOptions::pivot).
+inline std::unique_ptr<View> make_grouped_view(const Table& table, ViewConfig config) {
+  auto view = View::make(table, std::move(config), ViewOptions{.pivot = true});
+  EXPECT_TRUE(view.is_ok()) << view.status().to_string();
+  return view.is_ok() ? std::move(view).value() : nullptr;
+}
+
 // Every value of one visible column, in view order.
 inline std::vector<Value> column_values(const View& view, const std::string& name) {
   ViewSlice s = view.slice({});

@@ -152,6 +152,21 @@ TEST(FilterTest, EveryOpPerType) {
       {"s", "!=", {nullptr}, {0, 1, 2, 3, 4}},
       {"i", "!=", {nullptr}, {0, 1, 2, 3, 4}},
       {"s", "begins with", {nullptr}, {}},
+      // observed: with a null operand > >= and the negated text ops match every
+      // non-null row; < <= == in, the positive text ops and regex ops match nothing
+      {"i", ">=", {nullptr}, {0, 1, 2, 4}},
+      {"f", ">", {nullptr}, {0, 1, 2, 4}},
+      {"s", ">", {nullptr}, {0, 1, 2, 4}},
+      {"d", ">=", {nullptr}, {0, 1, 2, 4}},
+      {"i", "<", {nullptr}, {}},
+      {"s", "<=", {nullptr}, {}},
+      {"s", "not contains", {nullptr}, {0, 1, 2, 4}},
+      {"s", "not begins with", {nullptr}, {0, 1, 2, 4}},
+      {"i", "not ends with", {nullptr}, {0, 1, 2, 4}},
+      {"s", "contains", {nullptr}, {}},
+      {"s", "not matches", {nullptr}, {}},
+      {"i", "in", {nullptr}, {}},
+      {"i", "not in", {nullptr}, {0, 1, 2, 3, 4}},
       {"i", "is null", {5}, {3}},
       // observed: numeric coercion details
       {"f", "==", {1}, {}},
@@ -213,9 +228,20 @@ TEST(FilterTest, RejectsUnknownOpsAndUncoercibleValues) {
   EXPECT_EQ(view.status().message(), "Unknown filter operator string: `bogus`\n");
   // observed: each of these is an error in Perspective
   const FilterTerm kBad[] = {
-      {"i", "==", {"abc"}},  {"i", "<", {"abc"}},  {"i", "in", {"1", "abc"}},
-      {"f", "==", {"abc"}},  {"s", "<", {5}},      {"s", "==", {5}},
-      {"s", "in", {"a", 5}}, {"d", "==", {"abc"}}, {"t", "==", {"abc"}},
+      {"i", "==", {"abc"}},
+      {"i", "<", {"abc"}},
+      {"i", "in", {"1", "abc"}},
+      {"f", "==", {"abc"}},
+      {"s", "<", {5}},
+      {"s", "==", {5}},
+      {"s", "in", {"a", 5}},
+      {"d", "==", {"abc"}},
+      {"t", "==", {"abc"}},
+      // text ops convert their value too
+      {"i", "contains", {"x"}},
+      {"f", "not contains", {"x"}},
+      {"s", "not contains", {5}},
+      {"i", "matches", {"x"}},
   };
   for (const FilterTerm& term : kBad) {
     config.filter = {term};

@@ -83,6 +83,76 @@ TEST(SortTest, IndexTableTiesFollowKeyOrder) {
   EXPECT_EQ(row_keys(*view), values({"b", "c", "a", "d"}));
 }
 
+std::vector<int> sorted_ids(const Table& table, std::vector<SortTerm> sort) {
+  ViewConfig config;
+  config.sort = std::move(sort);
+  auto view = make_view(table, config);
+  std::vector<int> ids;
+  if (!view) return ids;
+  for (const Value& v : column_values(*view, "id")) ids.push_back(static_cast<int>(v.as_int()));
+  return ids;
+}
+
+// observed: rows whose `none` cells differ are in key order, later terms unused.
+TEST(SortTest, NoneEndsTheSortList) {
+  const std::vector<Field> f = {{"id", ColumnType::kInteger},
+                                {"a", ColumnType::kInteger},
+                                {"b", ColumnType::kInteger},
+                                {"c", ColumnType::kInteger}};
+  auto table = make_table(f);
+  apply(*table, f, {{0, 1, 2, 1}, {1, 1, 1, 2}, {2, 0, 3, 3}, {3, 0, 4, 4}});
+  EXPECT_EQ(sorted_ids(*table, {{"a", SortOp::kAsc}, {"b", SortOp::kNone}, {"c", SortOp::kDesc}}),
+            (std::vector<int>{2, 3, 0, 1}));
+  EXPECT_EQ(sorted_ids(*table, {{"b", SortOp::kNone}, {"a", SortOp::kAsc}}),
+            (std::vector<int>{0, 1, 2, 3}));
+}
+
+// observed: explicit nulls of the first batch (since creation or clear) sort above
+// every value; nulls of later batches and absent cells sort below.
+TEST(SortTest, NullPositionDependsOnHowTheNullArrived) {
+  const std::vector<Field> f = {{"id", ColumnType::kInteger}, {"day", ColumnType::kInteger}};
+  const std::vector<SortTerm> asc = {{"day", SortOp::kAsc}};
+  auto later = make_table(f);
+  apply(*later, f, {{0, 7}});
+  apply(*later, f, {{1, nullptr}});
+  EXPECT_EQ(sorted_ids(*later, asc), (std::vector<int>{1, 0}));
+  auto first = make_table(f);
+  apply(*first, f, {{0, nullptr}, {1, 7}});
+  EXPECT_EQ(sorted_ids(*first, asc), (std::vector<int>{1, 0}));
+  EXPECT_EQ(sorted_ids(*first, {{"day", SortOp::kDesc}}), (std::vector<int>{0, 1}));
+  // An absent cell in the first batch is a low null.
+  columnar::BatchBuilder absent(f);
+  absent.add_row({0, 7});
+  absent.append(0, Value(1)).append_absent(1);
+  auto batch = std::move(absent).finish();
+  ASSERT_TRUE(batch.is_ok());
+  auto implicit = make_table(f);
+  ASSERT_TRUE(implicit->apply(*batch).is_ok());
+  EXPECT_EQ(sorted_ids(*implicit, asc), (std::vector<int>{1, 0}));
+  // clear() starts over: the next batch's nulls sort high again (desc: first).
+  later->clear();
+  apply(*later, f, {{1, nullptr}, {2, 3}});
+  EXPECT_EQ(sorted_ids(*later, {{"day", SortOp::kDesc}}), (std::vector<int>{1, 2}));
+}
+
+// observed: removing every row of an index table is not a fresh start.
+TEST(SortTest, IndexTableNullKinds) {
+  const std::vector<Field> f = {{"id", ColumnType::kInteger}, {"day", ColumnType::kInteger}};
+  const std::vector<SortTerm> asc = {{"day", SortOp::kAsc}};
+  auto table = make_table(f, {.index = "id"});
+  apply(*table, f, {{0, 7}, {1, nullptr}});
+  apply(*table, f, {{2, nullptr}, {3, 5}});
+  EXPECT_EQ(sorted_ids(*table, asc), (std::vector<int>{2, 3, 0, 1}));
+  apply(*table, f, {{1, nullptr}});  // rewritten by a later batch: now low
+  EXPECT_EQ(sorted_ids(*table, asc), (std::vector<int>{1, 2, 3, 0}));
+  auto emptied = make_table(f, {.index = "id"});
+  apply(*emptied, f, {{0, 7}});
+  const Value key(0);
+  ASSERT_TRUE(emptied->remove({&key, 1}).is_ok());
+  apply(*emptied, f, {{1, nullptr}, {2, 5}});
+  EXPECT_EQ(sorted_ids(*emptied, asc), (std::vector<int>{1, 2}));
+}
+
 TEST(SortTest, SortOpNamesRoundTrip) {
   for (int i = 0; i <= 8; ++i) {
     const auto op = static_cast<SortOp>(i);

@@ -42,6 +42,18 @@ Table::Table(std::string name, Schema schema, TableOptions options)
   for (const Field& f : schema_.fields()) columns_.emplace_back(f.type);
 }
 
+namespace {
+
+// Perspective's first load (first non-empty batch since creation or clear) keeps explicit nulls as
+// "cleared" cells, which sort above every value; every later write of a null (and every absent
+// cell) stores the kind that sorts below (its gnode clears such cells to invalid).
+void write_cell(Column& to, RowId row, const Column& from, size_t from_row, bool first_load) {
+  to.set_from(row, from, from_row);
+  if (first_load && to.is_null(row)) to.mark_null_high(row);
+}
+
+}  // namespace
+
 RowId Table::allocate_slot() {
   RowId row;
   if (!free_slots_.empty()) {
@@ -89,11 +101,13 @@ Result<TableDelta> Table::append_rows(const Batch& batch, TableDelta delta) {
       head_ = 0;
     }
   }
+  const bool first_load = !loaded_;
+  loaded_ = loaded_ || n > 0;
   for (size_t r = first; r < n; ++r) {
     const RowId row = allocate_slot();
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (map[c] && batch.is_present(*map[c], r)) {
-        columns_[c].set_from(row, batch.column(*map[c]), r);
+        write_cell(columns_[c], row, batch.column(*map[c]), r, first_load);
       }
     }
     counters_[row] = next_counter_ + static_cast<int64_t>(r);
@@ -114,6 +128,8 @@ Result<TableDelta> Table::upsert_rows(const Batch& batch, TableDelta delta) {
   const Column& keys = batch.column(*map[key_col]);
   const ColumnType key_type = schema_.field(key_col).type;
   std::unordered_set<RowId> inserted_now, updated_now;
+  const bool first_load = !loaded_;
+  loaded_ = loaded_ || batch.num_rows() > 0;
   for (size_t r = 0; r < batch.num_rows(); ++r) {
     auto [it, is_new] = by_key_.try_emplace(columnar::coerce(keys.value_at(r), key_type), 0);
     RowId row;
@@ -133,7 +149,7 @@ Result<TableDelta> Table::upsert_rows(const Batch& batch, TableDelta delta) {
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (map[c] && c != key_col && batch.is_present(*map[c], r)) {
-        columns_[c].set_from(row, batch.column(*map[c]), r);
+        write_cell(columns_[c], row, batch.column(*map[c]), r, first_load);
       }
     }
   }
@@ -176,6 +192,7 @@ TableDelta Table::clear() {
   keys_inserted_.clear();
   keys_removed_.clear();
   live_count_ = 0;
+  loaded_ = false;
   ++version_;  // next_counter_ is kept: Perspective's clear does not reset row numbers
   compact_dictionaries();
   return delta;

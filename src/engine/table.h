@@ -74,6 +74,9 @@ class Table {
   // keys only the batch's present cells are overwritten (explicit null sets null,
   // absent cells — Batch::is_present — keep the old value); missing columns and absent
   // cells are null for new keys. Rows with the same key in one batch apply in order.
+  // Null kinds (as Perspective): explicit nulls of the first non-empty batch since
+  // creation or clear() are stored as Column::is_null_high (sort above every value);
+  // every other null — absent cells, later batches — sorts below every value.
   Result<TableDelta> apply(const Batch& batch);
   // Index tables only: deletes rows by key (coerced to the index type); unknown keys
   // are ignored. Other tables: "Cannot remove from unindexed Table".
@@ -129,6 +132,7 @@ class Table {
   mutable std::vector<RowId> keys_removed_;
   int64_t next_counter_ = 0;
   size_t live_count_ = 0;
+  bool loaded_ = false;  // a non-empty batch arrived since creation or the last clear()
   uint64_t version_ = 0;
 };
 

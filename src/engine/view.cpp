@@ -112,12 +112,40 @@ Status validate(const Schema& schema, const ViewConfig& config) {
       if (!schema.contains(arg)) return invalid_column(arg, "aggregates");
     }
   }
-  if (!config.split_by.empty()) return unsupported("split_by is not supported yet");
   return Status::ok();
 }
 
 bool is_grouped(const ViewConfig& config) {
-  return !config.group_by.empty() || config.group_rollup_mode == GroupRollupMode::kTotal;
+  return !config.group_by.empty() || !config.split_by.empty() ||
+         config.group_rollup_mode == GroupRollupMode::kTotal;
+}
+
+bool is_split_only(const ViewConfig& config) {
+  return config.group_by.empty() && !config.split_by.empty() &&
+         config.group_rollup_mode != GroupRollupMode::kTotal;
+}
+
+bool is_column_sort(SortOp op) {
+  return op == SortOp::kColAsc || op == SortOp::kColDesc || op == SortOp::kColAscAbs ||
+         op == SortOp::kColDescAbs;
+}
+
+// What chview cannot compute yet, or computes only without the option.
+Status check_supported(const ViewConfig& config, const ViewOptions& options) {
+  if (!options.pivot) {
+    if (!config.group_by.empty()) return unsupported("group_by is not supported yet");
+    if (!config.split_by.empty()) return unsupported("split_by is not supported yet");
+    if (config.group_rollup_mode == GroupRollupMode::kTotal) {
+      return unsupported("group_rollup_mode total is not supported yet");
+    }
+    return Status::ok();
+  }
+  if (!config.split_by.empty()) {
+    if (config.split_rollup_mode == SplitRollupMode::kRollup) {
+      return unsupported("split_rollup_mode rollup is not supported yet");
+    }
+  }
+  return Status::ok();
 }
 
 // The aggregate a grouped view computes for `column`: its `aggregates` entry, else
@@ -155,10 +183,16 @@ Result<std::unique_ptr<detail::GroupedTree>> make_grouped(const Table& table,
   const Schema& schema = table.schema();
   std::vector<size_t> group_by;
   for (const std::string& g : config.group_by) group_by.push_back(*schema.index_of(g));
+  std::vector<size_t> split_by;
+  for (const std::string& g : config.split_by) split_by.push_back(*schema.index_of(g));
   std::vector<detail::GroupedColumn> outputs;
   for (size_t i : columns) {
     const Field& f = schema.field(i);
     CHVIEW_ASSIGN_OR_RETURN(auto agg, aggregate_for(schema, config, f.name, false));
+    if (is_split_only(config)) {  // split-only views show raw values (§3.4)
+      agg.first = "any";
+      agg.second = {detail::AggKind::kAny, i, std::nullopt};
+    }
     outputs.push_back({{f.name, detail::aggregate_schema_type(agg.second.kind, f.type)},
                        std::move(agg.first),
                        agg.second});
@@ -172,11 +206,50 @@ Result<std::unique_ptr<detail::GroupedTree>> make_grouped(const Table& table,
     const bool shown =
         std::find(columns.begin(), columns.end(), *schema.index_of(t.column)) != columns.end();
     CHVIEW_ASSIGN_OR_RETURN(auto agg, aggregate_for(schema, config, t.column, !shown));
-    sorts.push_back({agg.second, t.op});
+    const detail::AggKind k = agg.second.kind;
+    const bool ties =
+        !shown && (k == detail::AggKind::kFirst || k == detail::AggKind::kLastByIndex ||
+                   k == detail::AggKind::kLastMinusFirst);
+    // Perspective stores pct aggregates as sums (the percentage is computed on output),
+    // so they sort by the sum.
+    if (k == detail::AggKind::kPctSumParent || k == detail::AggKind::kPctSumTotal) {
+      agg.second.kind = detail::AggKind::kSum;
+    }
+    detail::GroupedSort sort{agg.second, t.op, ties};
+    if (is_split_only(config)) {  // rows sort by their shown (`any`) value
+      sort = {{detail::AggKind::kAny, *schema.index_of(t.column), std::nullopt}, t.op};
+    }
+    auto level = std::find(config.group_by.begin(), config.group_by.end(), t.column);
+    if (!shown && level != config.group_by.end() && !is_split_only(config)) {
+      sort.key_level = static_cast<size_t>(level - config.group_by.begin());
+    }
+    sorts.push_back(std::move(sort));
   }
-  return std::make_unique<detail::GroupedTree>(
-      table, std::move(group_by), std::move(outputs), std::move(sorts),
+  // Column sorts order the split_by column groups (ignored without split_by).
+  std::vector<detail::GroupedSort> column_sorts;
+  for (const SortTerm& t : config.split_by.empty() ? std::vector<SortTerm>{} : config.sort) {
+    if (!is_column_sort(t.op)) continue;
+    const SortOp op = t.op == SortOp::kColAsc      ? SortOp::kAsc
+                      : t.op == SortOp::kColDesc   ? SortOp::kDesc
+                      : t.op == SortOp::kColAscAbs ? SortOp::kAscAbs
+                                                   : SortOp::kDescAbs;
+    const bool shown =
+        std::find(columns.begin(), columns.end(), *schema.index_of(t.column)) != columns.end();
+    CHVIEW_ASSIGN_OR_RETURN(auto agg, aggregate_for(schema, config, t.column, !shown));
+    if (is_split_only(config)) agg.second.kind = detail::AggKind::kAny;
+    detail::GroupedSort sort{agg.second, op};
+    // A hidden split_by column sorts by `unique`, i.e. by the group's split value.
+    auto level = std::find(config.split_by.begin(), config.split_by.end(), t.column);
+    if (!shown && level != config.split_by.end()) {
+      sort.key_level = static_cast<size_t>(level - config.split_by.begin());
+    }
+    column_sorts.push_back(std::move(sort));
+  }
+  auto tree = std::make_unique<detail::GroupedTree>(
+      table, std::move(group_by), std::move(split_by), std::move(outputs), std::move(sorts),
       config.group_rollup_mode.value_or(GroupRollupMode::kRollup), config.group_by_depth);
+  tree->set_column_sorts(std::move(column_sorts));
+  return tree;
 }
 
 }  // namespace
@@ -217,8 +290,14 @@ View::View(std::unique_ptr<State> state) : state_(std::move(state)) {}
 View::~View() = default;
 
 Result<std::unique_ptr<View>> View::make(const Table& table, ViewConfig config) {
+  return make(table, std::move(config), ViewOptions{});
+}
+
+Result<std::unique_ptr<View>> View::make(const Table& table, ViewConfig config,
+                                         const ViewOptions& options) {
   const Schema& schema = table.schema();
   CHVIEW_RETURN_IF_ERROR(validate(schema, config));
+  CHVIEW_RETURN_IF_ERROR(check_supported(config, options));
   CHVIEW_ASSIGN_OR_RETURN(detail::RowFilter filter,
                           detail::RowFilter::compile(table, config.filter, config.filter_op));
   auto state = std::make_unique<State>(table, std::move(config), std::move(filter));
@@ -237,18 +316,23 @@ Result<std::unique_ptr<View>> View::make(const Table& table, ViewConfig config) 
   for (RowId row : table.rows_in_key_order()) {
     if (state->filter.matches(table, row)) state->rows.push_back(row);
   }
-  if (is_grouped(state->config)) {
+  const bool grouped = is_grouped(state->config);
+  if (grouped) {
     CHVIEW_ASSIGN_OR_RETURN(state->grouped,
                             make_grouped(table, state->config, state->field_columns));
-    state->grouped->rebuild(state->rows);
-    state->fields = state->grouped->fields();
-  } else if (!state->order.is_key_order()) {
+  }
+  // Flat views order their rows; trees (and split-only views) take them in key order.
+  if (!grouped && !state->order.is_key_order()) {
     state->order.refresh();
     detail::RowOrder& order = state->order;
     // Rows arrive in primary-key order, so a stable sort on the sort keys alone keeps
     // ties in key order.
     std::stable_sort(state->rows.begin(), state->rows.end(),
                      [&order](RowId a, RowId b) { return order.compare_sort_keys(a, b) < 0; });
+  }
+  if (grouped) {
+    state->grouped->rebuild(state->rows);
+    state->fields = state->grouped->fields();
   }
   return std::unique_ptr<View>(new View(std::move(state)));
 }
@@ -386,6 +470,7 @@ ViewDelta View::update_grouped(std::vector<RowId> incoming, ViewDelta out) {
   }
   const size_t before = s.grouped->num_rows();
   s.grouped->rebuild(s.rows);
+  s.fields = s.grouped->fields();
   const size_t after = s.grouped->num_rows();
   out = ViewDelta{};
   out.num_removed = before > after ? before - after : 0;
@@ -394,11 +479,16 @@ ViewDelta View::update_grouped(std::vector<RowId> incoming, ViewDelta out) {
   return out;
 }
 
+// Flat views have no tree: Perspective replies the row index (split-only views: the row
+// index to expand, 0 to collapse).
 size_t View::expand(size_t row_index) {
-  return state_->grouped ? state_->grouped->expand(row_index) : row_index;
+  const auto* tree = state_->grouped.get();
+  return tree && !tree->split_only() ? state_->grouped->expand(row_index) : row_index;
 }
 size_t View::collapse(size_t row_index) {
-  return state_->grouped ? state_->grouped->collapse(row_index) : row_index;
+  const auto* tree = state_->grouped.get();
+  if (tree && tree->split_only()) return 0;
+  return tree ? state_->grouped->collapse(row_index) : row_index;
 }
 void View::set_depth(uint32_t depth) {
   if (state_->grouped) state_->grouped->set_depth(depth);

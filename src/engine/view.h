@@ -1,6 +1,6 @@
-// View: a filtered, sorted projection of a Table: flat, or grouped (group_by → rollup
-// tree with aggregates, detail/grouped.h). split_by and expressions are rejected by
-// make(). Keeps its row order current under
+// View: a filtered, sorted projection of a Table: flat, or pivoted (group_by → rollup
+// tree with aggregates, split_by → "x|v" column groups; detail/grouped.h). Expressions
+// are rejected by make(). Keeps its row order current under
 // TableDeltas and produces only the requested viewport.
 //
 // Lifetime: the Table must outlive its Views. Thread-safety: none (one thread, with
@@ -73,13 +73,25 @@ struct ViewDelta {
   bool changed() const { return !changed_rows.empty() || num_removed > 0; }
 };
 
+struct ViewOptions {
+  // Pivoted views: group_by, split_by, group_rollup_mode TOTAL. Off by default while the
+  // protocol layer advertises group_by=false/split_by=false (its tests expect make() to
+  // refuse group_by); the session that wires pivots passes true (or flips the default).
+  bool pivot = false;
+};
+
 class View {
  public:
   // Validates `config` against the table. User errors (ErrorCode::kInvalidArgument) use
   // Perspective's texts, e.g. "Invalid column 'nope' found in View columns.\n",
   // "Unknown filter operator string: `bogus`\n"; split_by/expressions and aggregates
   // chview cannot compute ("div", "identity", …) give kUnsupported.
+  // Without ViewOptions::pivot, group_by / split_by / TOTAL mode give kUnsupported
+  // ("group_by is not supported yet"). With it, split_rollup_mode ROLLUP and column sorts
+  // on split_by views are still kUnsupported.
   static Result<std::unique_ptr<View>> make(const Table& table, ViewConfig config);
+  static Result<std::unique_ptr<View>> make(const Table& table, ViewConfig config,
+                                            const ViewOptions& options);
   ~View();
   View(const View&) = delete;
   View& operator=(const View&) = delete;

@@ -52,7 +52,14 @@ void view_to_rows_string(RequestContext& ctx) {
   const auto& req = ctx.request.view_to_rows_string_req();
   engine::View& view = view_of(ctx);
   auto options = json_options(ctx, req);
-  ctx.response.mutable_view_to_rows_string_resp()->set_json_string(
+  auto* resp = ctx.response.mutable_view_to_rows_string_resp();
+  // The reference answers no rows when the window starts past the last column (but
+  // lists the keys of an empty window that starts at or before it).
+  if (req.viewport().has_start_col() && req.viewport().start_col() > view.fields().size()) {
+    resp->set_json_string("[]");
+    return;
+  }
+  resp->set_json_string(
       encode::encode_rows_json(view.slice(viewport_from_proto(req.viewport())), options));
 }
 

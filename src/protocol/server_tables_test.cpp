@@ -234,6 +234,83 @@ TEST_F(TablesTest, PartialRowsKeepTheOtherColumnsOfExistingKeys) {
             R"({"k":["a","b","c"],"v":[5,2,null],"n":[10,null,3],"__ID__":[["a"],["b"],["c"]]})");
 }
 
+TEST_F(TablesTest, PartialRowsApplyRowByRowWithinOneBatch) {
+  TestClient client(server);
+  make_table(client, "t", [](auto& m) {
+    m.mutable_data()->set_from_rows(R"([{"id":2,"k":"b"}])");
+    m.mutable_options()->set_make_index_table("id");
+  });
+  ASSERT_TRUE(make_view(client, "t", "v").has_table_make_view_resp());
+  // The second row lacks `k`: it keeps the value the first row just wrote.
+  EXPECT_TRUE(client.send(update(client, "t", R"([{"id":7,"k":"new"},{"id":7}])"))[0]
+                  .has_table_update_resp());
+  EXPECT_EQ(columns_json(client, "v"), R"({"id":[2,7],"k":["b","new"],"__ID__":[[2],[7]]})");
+}
+
+TEST_F(TablesTest, AnEmptyObjectRowAppendsANullRow) {
+  TestClient client(server);
+  make_table(client, "t", [](auto& m) { m.mutable_data()->set_from_rows(R"([{"a":1,"s":"x"}])"); });
+  ASSERT_TRUE(make_view(client, "t", "v").has_table_make_view_resp());
+  EXPECT_TRUE(client.send(update(client, "t", "[{}]"))[0].has_table_update_resp());
+  EXPECT_EQ(columns_json(client, "v"), R"({"a":[1,null],"s":["x",null],"__ID__":[[0],[1]]})");
+}
+
+TEST_F(TablesTest, EmptyUpdatesAndRemovesPushNothing) {
+  TestClient client(server);
+  make_table(client, "t", [](auto& m) {
+    m.mutable_data()->set_from_rows(R"([{"k":"a","v":1}])");
+    m.mutable_options()->set_make_index_table("k");
+  });
+  ASSERT_TRUE(make_view(client, "t", "v").has_table_make_view_resp());
+  proto::Request on_update = client.request("v");
+  on_update.mutable_view_on_update_req();
+  EXPECT_TRUE(client.send(on_update).empty());
+
+  auto frames = client.send(update(client, "t", "[]"));
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(frames[0].has_table_update_resp());
+  proto::Request remove = client.request("t");
+  remove.mutable_table_remove_req()->mutable_data()->set_from_rows("[]");
+  frames = client.send(remove);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(frames[0].has_table_remove_resp());
+  // A non-empty update still pushes.
+  EXPECT_EQ(client.send(update(client, "t", R"([{"k":"b","v":2}])")).size(), 2u);
+}
+
+TEST_F(TablesTest, JsonTypeInferenceFollowsTheReferenceLoader) {
+  TestClient client(server);
+  make_table(client, "t", [](auto& m) {
+    m.mutable_data()->set_from_rows(
+        R"([{"n":null,"a":1704067200000,"d":"2000-02-29T00:00:00.000Z","m":1,"z":null,)"
+        R"("t":"2000-02-29T10:00:00Z","s":1},{"n":3,"m":2.5,"z":null,"y":null,"s":"abc"}])");
+  });
+  auto schema_of = [&](const std::string& table) {
+    proto::Request r = client.request(table);
+    r.mutable_table_schema_req();
+    proto::Response resp = client.call(r);
+    std::string names_and_types;
+    for (const auto& pair : resp.table_schema_resp().schema().schema()) {
+      names_and_types += pair.name() + ":" + std::to_string(pair.type()) + " ";
+    }
+    return names_and_types;
+  };
+  // Columns by first non-null value, never-typed ones (string) last in name order;
+  // integers beyond int32 are floats; an ISO text at midnight UTC is a date; an integer
+  // column promotes to float (2.5) or string ("abc").
+  auto type = [](proto::ColumnType t) { return std::to_string(t); };
+  EXPECT_EQ(schema_of("t"), "a:" + type(proto::FLOAT) + " d:" + type(proto::DATE) +
+                                " m:" + type(proto::FLOAT) + " t:" + type(proto::DATETIME) +
+                                " s:" + type(proto::STRING) + " n:" + type(proto::INTEGER) +
+                                " y:" + type(proto::STRING) + " z:" + type(proto::STRING) + " ");
+
+  make_table(client, "c", [](auto& m) {
+    m.mutable_data()->set_from_cols(R"({"b":[null,1],"a":[null,null],"c":["x",2]})");
+  });
+  EXPECT_EQ(schema_of("c"), "b:" + type(proto::INTEGER) + " a:" + type(proto::STRING) +
+                                " c:" + type(proto::STRING) + " ");
+}
+
 TEST_F(TablesTest, MakeTableFromAView) {
   TestClient client(server);
   make_table(client, "t", [](auto& m) { m.mutable_data()->set_from_rows(R"([{"v":2},{"v":1}])"); });

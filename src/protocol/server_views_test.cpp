@@ -47,6 +47,14 @@ TEST_F(ViewsTest, OutputsHonourViewportAndFlags) {
   EXPECT_EQ(client.call(rows).view_to_rows_string_resp().json_string(),
             R"([{"__INDEX__":[1],"v":20,"f":2.5},{"__INDEX__":[2],"v":30,"f":null}])");
 
+  // An empty column window keeps the requested __INDEX__; a start_col past the last
+  // column yields no rows at all (reference).
+  req->mutable_viewport()->set_start_col(3);
+  EXPECT_EQ(client.call(rows).view_to_rows_string_resp().json_string(),
+            R"([{"__INDEX__":[1]},{"__INDEX__":[2]}])");
+  req->mutable_viewport()->set_start_col(4);
+  EXPECT_EQ(client.call(rows).view_to_rows_string_resp().json_string(), "[]");
+
   // NDJSON ignores viewport and flags, like the reference.
   proto::Request nd = client.request("v");
   nd.mutable_view_to_ndjson_string_req()->mutable_viewport()->set_end_row(1);
@@ -157,6 +165,25 @@ TEST_F(ViewsTest, MakeViewErrorsComeFromTheEngine) {
   EXPECT_EQ(client.call(make_view(client, "w", "nope")).server_error().message(),
             "Couldn't find key.");
   EXPECT_EQ(server.live_view_count(), 1u);
+}
+
+TEST_F(ViewsTest, FilterValueOnAnUnknownColumnFailsFirstWithTheDtypeText) {
+  TestClient client(server);
+  proto::Request bad = make_view(client, "v");
+  config_of(bad)->mutable_columns()->mutable_columns()->add_columns("zz");
+  auto* filter = config_of(bad)->add_filter();
+  filter->set_column("nope");
+  filter->set_op("==");
+  filter->add_value()->set_float_(1);
+  EXPECT_EQ(client.call(bad).server_error().message(),
+            "Could not get dtype for column `nope` as it does not exist in the schema.\n");
+
+  proto::Request unary = make_view(client, "v");
+  filter = config_of(unary)->add_filter();
+  filter->set_column("nope");
+  filter->set_op("is null");
+  EXPECT_EQ(client.call(unary).server_error().message(),
+            "Invalid column 'nope' found in View filters.\n");
 }
 
 proto::Scalar as_scalar(const std::string& bytes) {

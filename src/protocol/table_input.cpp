@@ -1,7 +1,10 @@
 #include "protocol/table_input.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
-#include <map>
+#include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
@@ -72,6 +75,8 @@ Result<RawColumns> parse_rows(std::string_view text) {
   RawColumns raw;
   size_t row_index = 0;
   for (const Json& row : doc) CHVIEW_RETURN_IF_ERROR(add_row_object(raw, row, row_index++));
+  raw.num_rows = row_index;
+  raw.row_input = true;
   drop_full_presence(raw);
   return raw;
 }
@@ -91,6 +96,8 @@ Result<RawColumns> parse_ndjson(std::string_view text) {
     }
     start = end + 1;
   }
+  raw.num_rows = row_index;
+  raw.row_input = true;
   drop_full_presence(raw);
   return raw;
 }
@@ -108,6 +115,7 @@ Result<RawColumns> parse_cols(std::string_view text) {
       return parse_error("chview: from_cols columns differ in length");
     }
   }
+  raw.num_rows = raw.values.empty() ? 0 : raw.values.front().size();
   return raw;
 }
 
@@ -161,6 +169,8 @@ Result<RawColumns> parse_csv(std::string_view text) {
   if (records.empty()) return parse_error("chview: CSV input has no header line");
 
   RawColumns raw;
+  raw.text_input = true;
+  raw.num_rows = records.size() - 1;
   for (const Value& name : records[0]) raw.names.push_back(name.is_null() ? "" : name.as_string());
   raw.values.resize(raw.names.size());
   for (size_t r = 1; r < records.size(); ++r) {
@@ -205,23 +215,123 @@ ColumnType infer_text_type(const std::vector<Value>& values) {
   return ColumnType::kString;
 }
 
-ColumnType infer_column_type(const std::vector<Value>& values) {
-  using Kind = Value::Kind;
-  bool any_float = false, any_int = false, any_bool = false, all_strings = true, any = false;
+bool is_true_or_false(std::string_view s) {
+  auto iequals = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == y;
+           });
+  };
+  return iequals(s, "true") || iequals(s, "false");
+}
+
+// C's strtol / strtod acceptance (leading blanks, sign, exponents), as the reference
+// uses them on JSON strings.
+bool c_parses_as_int(const std::string& s) {
+  char* end = nullptr;
+  (void)std::strtol(s.c_str(), &end, 10);
+  return *end == '\0';
+}
+
+bool c_parses_as_float(const std::string& s) {
+  char* end = nullptr;
+  (void)std::strtod(s.c_str(), &end);
+  return *end == '\0';
+}
+
+bool exceeds_int32(int64_t v) { return v > std::numeric_limits<int32_t>::max(); }
+
+// The type a first non-null JSON value gives its column (Perspective's JSON loader):
+// integers beyond int32 are floats; strings may hold booleans, numbers, dates (a
+// datetime at a whole UTC midnight) or datetimes.
+ColumnType json_value_type(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kBool:
+      return ColumnType::kBoolean;
+    case Value::Kind::kInt:
+      return exceeds_int32(v.as_int()) ? ColumnType::kFloat : ColumnType::kInteger;
+    case Value::Kind::kFloat:
+      return ColumnType::kFloat;
+    case Value::Kind::kString:
+      break;
+    default:
+      return ColumnType::kString;
+  }
+  const std::string& s = v.as_string();
+  if (s.empty()) return ColumnType::kString;
+  if (is_true_or_false(s)) return ColumnType::kBoolean;
+  if (c_parses_as_int(s)) return ColumnType::kInteger;
+  if (c_parses_as_float(s)) return ColumnType::kFloat;
+  if (auto ms = columnar::parse_datetime(s)) {
+    constexpr int64_t kMsPerDay = 86'400'000;
+    int64_t ms_of_day = ((*ms % kMsPerDay) + kMsPerDay) % kMsPerDay;
+    return ms_of_day < 1000 ? ColumnType::kDate : ColumnType::kDatetime;
+  }
+  if (columnar::parse_date(s)) return ColumnType::kDate;
+  return ColumnType::kString;
+}
+
+// An integer column meeting a later value: floats and out-of-int32 integers make it
+// float, text that is not a number makes it string. Other types never change.
+ColumnType promote_json_type(ColumnType type, const Value& v) {
+  if (type != ColumnType::kInteger) return type;
+  switch (v.kind()) {
+    case Value::Kind::kFloat:
+      return ColumnType::kFloat;
+    case Value::Kind::kInt:
+      return exceeds_int32(v.as_int()) ? ColumnType::kFloat : type;
+    case Value::Kind::kString: {
+      const std::string& s = v.as_string();
+      if (s.empty()) return ColumnType::kString;
+      if (c_parses_as_int(s)) return type;
+      return c_parses_as_float(s) ? ColumnType::kFloat : ColumnType::kString;
+    }
+    default:
+      return type;
+  }
+}
+
+// nullopt for a column without any non-null value.
+std::optional<ColumnType> infer_json_type(const std::vector<Value>& values) {
+  std::optional<ColumnType> type;
   for (const Value& v : values) {
     if (v.is_null()) continue;
-    any = true;
-    any_float = any_float || v.kind() == Kind::kFloat;
-    any_int = any_int || v.kind() == Kind::kInt;
-    any_bool = any_bool || v.kind() == Kind::kBool;
-    all_strings = all_strings && v.kind() == Kind::kString;
+    type = type ? promote_json_type(*type, v) : json_value_type(v);
   }
-  if (!any) return ColumnType::kString;
-  if (all_strings) return infer_text_type(values);
-  if (any_float) return ColumnType::kFloat;
-  if (any_int) return ColumnType::kInteger;
-  if (any_bool) return ColumnType::kBoolean;
-  return ColumnType::kString;
+  return type;
+}
+
+// The row of a column's first non-null value (the reference types columns in the order
+// it meets such values); num_rows when there is none.
+size_t first_typed_row(const std::vector<Value>& values) {
+  for (size_t r = 0; r < values.size(); ++r) {
+    if (!values[r].is_null()) return r;
+  }
+  return values.size();
+}
+
+columnar::Schema infer_json_schema(const RawColumns& raw) {
+  std::vector<columnar::Field> fields;
+  if (!raw.row_input) {  // column input: document order, as the reference infers
+    for (size_t i = 0; i < raw.names.size(); ++i) {
+      fields.push_back(
+          {raw.names[i], infer_json_type(raw.values[i]).value_or(ColumnType::kString)});
+    }
+    return columnar::Schema(std::move(fields));
+  }
+  std::vector<size_t> typed, untyped;
+  for (size_t i = 0; i < raw.names.size(); ++i) {
+    (first_typed_row(raw.values[i]) < raw.values[i].size() ? typed : untyped).push_back(i);
+  }
+  // By first typed row, ties in the order keys were first seen (within one row, key
+  // order).
+  std::stable_sort(typed.begin(), typed.end(), [&](size_t a, size_t b) {
+    return first_typed_row(raw.values[a]) < first_typed_row(raw.values[b]);
+  });
+  std::sort(untyped.begin(), untyped.end(),
+            [&](size_t a, size_t b) { return raw.names[a] < raw.names[b]; });
+  for (size_t i : typed) fields.push_back({raw.names[i], *infer_json_type(raw.values[i])});
+  for (size_t i : untyped) fields.push_back({raw.names[i], ColumnType::kString});
+  return columnar::Schema(std::move(fields));
 }
 
 }  // namespace
@@ -258,49 +368,33 @@ std::optional<std::vector<Value>> parse_key_list(std::string_view json) {
 }
 
 columnar::Schema infer_schema(const RawColumns& raw) {
+  if (!raw.text_input) return infer_json_schema(raw);
   std::vector<columnar::Field> fields;
   for (size_t i = 0; i < raw.names.size(); ++i) {
-    fields.push_back({raw.names[i], infer_column_type(raw.values[i])});
+    fields.push_back({raw.names[i], infer_text_type(raw.values[i])});
   }
   return columnar::Schema(std::move(fields));
 }
 
-void fill_missing_from_table(RawColumns& raw, const engine::Table& table) {
-  auto index = table.index_column();
-  if (raw.present.empty() || !index) return;
-  const columnar::Field& key_field = table.schema().field(*index);
-  size_t key_slot = raw.names.size();
-  for (size_t i = 0; i < raw.names.size(); ++i) {
-    if (raw.names[i] == key_field.name) key_slot = i;
-  }
-  if (key_slot == raw.names.size()) return;  // the engine reports the missing index
-  std::map<Value, engine::RowId, columnar::ValueLess> rows_by_key;
-  for (engine::RowId row : table.rows_in_key_order()) rows_by_key[table.primary_key(row)] = row;
-  size_t num_rows = raw.values[key_slot].size();
-  for (size_t r = 0; r < num_rows; ++r) {
-    auto it = rows_by_key.find(columnar::coerce(raw.values[key_slot][r], key_field.type));
-    if (it == rows_by_key.end()) continue;
-    for (size_t c = 0; c < raw.names.size(); ++c) {
-      if (raw.present[c][r] != 0) continue;
-      if (auto column = table.schema().index_of(raw.names[c])) {
-        raw.values[c][r] = table.column(*column).value_at(it->second);
+Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema) {
+  columnar::BatchBuilder builder(schema.fields());
+  for (size_t c = 0; c < schema.size(); ++c) {
+    const std::string& name = schema.field(c).name;
+    auto it = std::find(raw.names.begin(), raw.names.end(), name);
+    if (it == raw.names.end()) {  // unknown columns of `raw` are ignored, as Perspective does
+      for (size_t r = 0; r < raw.num_rows; ++r) builder.append_absent(c);
+      continue;
+    }
+    size_t source = static_cast<size_t>(it - raw.names.begin());
+    const auto& values = raw.values[source];
+    const uint8_t* present = raw.present.empty() ? nullptr : raw.present[source].data();
+    for (size_t r = 0; r < values.size(); ++r) {
+      if (present != nullptr && present[r] == 0) {
+        builder.append_absent(c);
+      } else {
+        builder.append(c, values[r]);
       }
     }
-  }
-}
-
-Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema) {
-  std::vector<columnar::Field> fields;
-  std::vector<size_t> sources;
-  for (size_t i = 0; i < raw.names.size(); ++i) {
-    auto index = schema.index_of(raw.names[i]);
-    if (!index) continue;  // unknown columns are ignored, as Perspective does
-    fields.push_back(schema.field(*index));
-    sources.push_back(i);
-  }
-  columnar::BatchBuilder builder(fields);
-  for (size_t c = 0; c < sources.size(); ++c) {
-    for (const Value& v : raw.values[sources[c]]) builder.append(c, v);
   }
   return std::move(builder).finish();
 }

@@ -126,6 +126,17 @@ std::vector<columnar::Value> keys_to_remove(const proto::MakeTableData& data,
   throw RequestError("chview: remove data lacks the index column '" + key_name + "'");
 }
 
+// The reference types every filter value before it validates the config, so a filter
+// with a value on an unknown column fails with this text ahead of any other error.
+void check_filter_columns(const columnar::Schema& schema, const proto::ViewConfig& config) {
+  for (const auto& f : config.filter()) {
+    if (f.value_size() > 0 && !schema.index_of(f.column())) {
+      throw RequestError("Could not get dtype for column `" + f.column() +
+                         "` as it does not exist in the schema.\n");
+    }
+  }
+}
+
 }  // namespace
 
 void table_make_port(RequestContext& ctx) {
@@ -139,6 +150,7 @@ void table_make_view(RequestContext& ctx) {
   if (ctx.state.views.count(req.view_id()) > 0) {
     throw RequestError("chview: view id '" + req.view_id() + "' is already in use");
   }
+  check_filter_columns(entry.table->schema(), req.config());
   auto view = engine::View::make(*entry.table, view_config_from_proto(req.config()));
   if (!view.is_ok()) throw RequestError(view.status().message());
   ViewEntry& v = ctx.state.views[req.view_id()];
@@ -203,10 +215,10 @@ void table_update(RequestContext& ctx) {
   const auto& req = ctx.request.table_update_req();
   TableEntry& entry = ctx.state.table_or_throw(ctx.request.entity_id());
   RawColumns raw = value_or_throw(parse_table_data(req.data()));
-  fill_missing_from_table(raw, *entry.table);
   columnar::Batch batch = value_or_throw(to_batch(raw, entry.table->schema()));
-  engine::TableDelta delta = value_or_throw(entry.table->apply(batch));
   ctx.response.mutable_table_update_resp();
+  if (batch.num_rows() == 0) return;  // the reference sends no on_update for update([])
+  engine::TableDelta delta = value_or_throw(entry.table->apply(batch));
   apply_write(ctx, entry, std::move(delta), req.port_id());
 }
 
@@ -215,6 +227,10 @@ void table_remove(RequestContext& ctx) {
   TableEntry& entry = ctx.state.table_or_throw(ctx.request.entity_id());
   if (!entry.table->index_column()) throw RequestError("Cannot remove from unindexed Table\n");
   auto keys = keys_to_remove(ctx.request.table_remove_req().data(), *entry.table);
+  if (keys.empty()) {  // the reference sends no on_update for remove([])
+    ctx.response.mutable_table_remove_resp();
+    return;
+  }
   bool watched = watched_for_removals(ctx.state, *entry.table);
   KeySet before = watched ? live_keys(*entry.table) : KeySet{};
   engine::TableDelta delta = value_or_throw(entry.table->remove(keys));

@@ -51,16 +51,19 @@ async function runCases(version, cases, t) {
       const diffs = diffObservations(expected, actual, stats);
       summary.add(version, c, diffs);
       if (diffs.length) failures.push({ version, c, diffs });
-      if (actual.some((o) => /WebSocket closed|transport error/i.test(o.value))) {
+      const dropped = actual.some((o) => /WebSocket closed|transport error/i.test(o.value));
+      // A dropped connection may be a dying server: give its exit a moment to show.
+      for (let i = 0; dropped && target.alive?.() && i < 20; i++) await new Promise((r) => setTimeout(r, 50));
+      if (target.alive && !target.alive()) {
+        failures.push({ version, c, diffs: [{ label: "server process", expected: "running", actual: `exited:\n${target.output().slice(-3000)}` }] });
+        break;
+      }
+      if (dropped) {
         // The server dropped the connection: report it (above) and reconnect so the
         // following cases still test something.
         for (const side of [wire, wirePeer]) await side.close();
         wire = await wireClient(version, target.url);
         wirePeer = await wireClient(version, target.url);
-      }
-      if (target.alive && !target.alive()) {
-        failures.push({ version, c, diffs: [{ label: "server process", expected: "running", actual: `exited:\n${target.output().slice(-3000)}` }] });
-        break;
       }
     }
   } finally {

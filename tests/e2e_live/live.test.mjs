@@ -91,7 +91,9 @@ test("producer → ClickHouse → chview → client: newest 1000 rows, live upda
   await waitFor("5 on_update pushes", async () => updates >= 5, 20000);
   await waitFor("1000 rows", async () => (await t.size()) === 1000, 30000);
 
-  // Stop inserting, let chview catch up, then compare with ClickHouse.
+  // Let the ring wrap (more rows than the limit), stop inserting, let chview catch up,
+  // then compare with ClickHouse.
+  await waitFor("more than 1200 rows in ClickHouse", async () => Number(await ch.query(`SELECT count() FROM ${table}`)) > 1200);
   await producer.stop();
   const total = Number(await ch.query(`SELECT count() FROM ${table}`));
   assert.ok(total > 1000, `expected more than 1000 rows in ClickHouse, got ${total}`);

@@ -88,7 +88,7 @@ export async function startChview(args = [], { port } = {}) {
   return { ...proc, port, url: `ws://127.0.0.1:${port}/websocket`, http: `http://127.0.0.1:${port}` };
 }
 
-// A tiny ClickHouse HTTP client: query(sql) → text; json(sql) → rows.
+// A tiny ClickHouse HTTP client: query(sql, settings?) → text; json(sql) → rows.
 export function clickhouse(url) {
   const u = new URL(url);
   const base = `${u.protocol}//${u.host}/`;
@@ -96,8 +96,11 @@ export function clickhouse(url) {
   if (u.password) params.set("password", decodeURIComponent(u.password));
   const db = u.pathname.replace(/^\//, "");
   if (db) params.set("database", db);
-  async function query(sql) {
-    const res = await fetch(`${base}?${params}`, { method: "POST", body: sql });
+  async function query(sql, settings = {}) {
+    const res = await fetch(`${base}?${new URLSearchParams({ ...Object.fromEntries(params), ...settings })}`, {
+      method: "POST",
+      body: sql,
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`ClickHouse ${res.status}: ${text.slice(0, 500)}`);
     return text;

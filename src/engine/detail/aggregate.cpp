@@ -1,7 +1,6 @@
 #include "engine/detail/aggregate.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <set>
 #include <string>
@@ -10,65 +9,6 @@
 
 namespace chview::engine::detail {
 namespace {
-
-constexpr std::array<std::pair<std::string_view, AggKind>, 56> kNames{{
-    {"sum", AggKind::kSum},
-    {"sum not null", AggKind::kSumNotNull},
-    {"sum_not_null", AggKind::kSumNotNull},
-    {"abs sum", AggKind::kAbsSum},
-    {"abs_sum", AggKind::kAbsSum},
-    {"sum abs", AggKind::kSumAbs},
-    {"sum_abs", AggKind::kSumAbs},
-    {"count", AggKind::kCount},
-    {"distinct count", AggKind::kDistinctCount},
-    {"distinctcount", AggKind::kDistinctCount},
-    {"distinct", AggKind::kDistinctCount},
-    {"distinct_count", AggKind::kDistinctCount},
-    {"avg", AggKind::kMean},
-    {"mean", AggKind::kMean},
-    {"weighted mean", AggKind::kWeightedMean},
-    {"weighted_mean", AggKind::kWeightedMean},
-    {"min", AggKind::kMin},
-    {"max", AggKind::kMax},
-    {"high", AggKind::kHigh},
-    {"high_water_mark", AggKind::kHigh},
-    {"low", AggKind::kLow},
-    {"low_water_mark", AggKind::kLow},
-    {"high minus low", AggKind::kHighMinusLow},
-    {"first", AggKind::kFirst},
-    {"first by index", AggKind::kFirst},
-    {"first_by_index", AggKind::kFirst},
-    {"last", AggKind::kLast},
-    {"last_value", AggKind::kLast},
-    {"last by index", AggKind::kLastByIndex},
-    {"last_by_index", AggKind::kLastByIndex},
-    {"last minus first", AggKind::kLastMinusFirst},
-    {"any", AggKind::kAny},
-    {"or", AggKind::kAny},
-    {"and", AggKind::kAnd},
-    {"dominant", AggKind::kDominant},
-    {"unique", AggKind::kUnique},
-    {"distinct leaf", AggKind::kDistinctLeaf},
-    {"distinct_leaf", AggKind::kDistinctLeaf},
-    {"median", AggKind::kMedian},
-    {"q1", AggKind::kQ1},
-    {"q3", AggKind::kQ3},
-    {"mul", AggKind::kMul},
-    {"pct sum parent", AggKind::kPctSumParent},
-    {"pct_sum_parent", AggKind::kPctSumParent},
-    {"pct sum total", AggKind::kPctSumTotal},
-    {"pct_sum_total", AggKind::kPctSumTotal},
-    {"pct sum grand total", AggKind::kPctSumTotal},
-    {"pct_sum_grand_total", AggKind::kPctSumTotal},
-    {"var", AggKind::kVariance},
-    {"variance", AggKind::kVariance},
-    {"stddev", AggKind::kStddev},
-    {"standard deviation", AggKind::kStddev},
-    {"gmv", AggKind::kGmv},
-    {"join", AggKind::kJoin},
-    {"min by", AggKind::kMinBy},
-    {"max by", AggKind::kMaxBy},
-}};
 
 bool is_numeric(ColumnType t) { return t == ColumnType::kInteger || t == ColumnType::kFloat; }
 
@@ -97,6 +37,25 @@ bool truthy(const Value& v) {
       return v.as_datetime().ms != 0;
   }
   return false;
+}
+
+// A non-null cell as a double, read from typed storage (no Value).
+double cell_double(const Column& c, RowId r) {
+  switch (c.type()) {
+    case ColumnType::kInteger:
+      return static_cast<double>(c.int_at(r));
+    case ColumnType::kFloat:
+      return c.float_at(r);
+    case ColumnType::kBoolean:
+      return c.bool_at(r) ? 1 : 0;
+    case ColumnType::kDate:
+      return c.date_at(r);
+    case ColumnType::kDatetime:
+      return static_cast<double>(c.datetime_at(r));
+    case ColumnType::kString:
+      return 0;
+  }
+  return 0;
 }
 
 double to_double(const Value& v) {
@@ -129,6 +88,8 @@ Value subtract(const Value& a, const Value& b) {
 }
 
 Value float_or_null(double d) { return std::isfinite(d) ? Value(d) : Value(); }
+
+Value zero_of(ColumnType type);
 
 std::vector<Value> read(const Column& c, std::span<const RowId> rows) {
   std::vector<Value> out;
@@ -197,10 +158,12 @@ Value dominant(const std::vector<Value>& values) {
   return best;
 }
 
+// The common value when every row holds the same one (nulls equal each other, so an
+// all-null group is "unique" with value null); nullopt otherwise.
 std::optional<Value> unique_value(const std::vector<Value>& values) {
   if (values.empty()) return std::nullopt;
   for (const Value& v : values) {
-    if (v.is_null() || !(v == values[0])) return std::nullopt;
+    if (!(v == values[0])) return std::nullopt;
   }
   return values[0];
 }
@@ -249,11 +212,7 @@ Value water_mark(ColumnType type, const std::vector<Value>& values, bool high) {
   Value mark;
   for (const Value& raw : values) {
     Value v = raw;
-    if (v.is_null()) {
-      if (type == ColumnType::kInteger) v = Value(int64_t{0});
-      if (type == ColumnType::kFloat) v = Value(0.0);
-      if (v.is_null()) continue;
-    }
+    if (v.is_null()) v = zero_of(type);
     if (mark.is_null() ||
         (high ? columnar::compare(mark, v) < 0 : columnar::compare(v, mark) < 0)) {
       mark = v;
@@ -271,48 +230,73 @@ Value by_extreme(const Table& table, const AggSpec& spec, std::span<const RowId>
   return table.column(spec.column).value_at(rows[static_cast<size_t>(it - weights.begin())]);
 }
 
-}  // namespace
-
-std::optional<AggKind> parse_aggregate(std::string_view name) {
-  for (const auto& [n, kind] : kNames) {
-    if (n == name) return kind;
+// The row with the smallest (or largest) primary key.
+RowId by_key(const Table& table, std::span<const RowId> rows, bool largest) {
+  RowId best = rows.front();
+  for (RowId r : rows) {
+    const int c = table.compare_primary_keys(r, best);
+    if (largest ? c > 0 : c < 0) best = r;
   }
-  return std::nullopt;
+  return best;
 }
 
-AggKind default_aggregate(ColumnType type) {
-  return is_numeric(type) ? AggKind::kSum : AggKind::kCount;
+// What Perspective's `any` returns when no value is truthy: the type's empty value.
+Value zero_of(ColumnType type) {
+  switch (type) {
+    case ColumnType::kInteger:
+      return Value(int64_t{0});
+    case ColumnType::kFloat:
+      return Value(0.0);
+    case ColumnType::kString:
+      return Value("");
+    case ColumnType::kBoolean:
+      return Value(false);
+    case ColumnType::kDate:
+      return Value(columnar::Date{-719529});  // Perspective's packed date 0, read as a date
+    case ColumnType::kDatetime:
+      return Value(columnar::DateTime{0});
+  }
+  return {};
 }
 
-ColumnType aggregate_value_type(AggKind kind, ColumnType input) {
+// A grand total over no rows (everything filtered out): Perspective leaves most cells at
+// the storage's zero value, and the sum/statistics family null.
+Value empty_aggregate(AggKind kind, ColumnType type) {
   switch (kind) {
     case AggKind::kCount:
     case AggKind::kDistinctCount:
-      return ColumnType::kInteger;
+      return Value(int64_t{0});
+    case AggKind::kSum:
+    case AggKind::kSumNotNull:
+    case AggKind::kAbsSum:
+    case AggKind::kSumAbs:
+    case AggKind::kGmv:
+    case AggKind::kMul:
     case AggKind::kMean:
     case AggKind::kWeightedMean:
-    case AggKind::kPctSumParent:
-    case AggKind::kPctSumTotal:
     case AggKind::kVariance:
     case AggKind::kStddev:
-      return ColumnType::kFloat;
-    case AggKind::kAnd:
-      return ColumnType::kBoolean;
+    case AggKind::kMedian:
+    case AggKind::kQ1:
+    case AggKind::kQ3:
+    case AggKind::kHighMinusLow:
+    case AggKind::kHigh:
+    case AggKind::kLow:
+    case AggKind::kLastMinusFirst:
+    case AggKind::kDistinctLeaf:
+    case AggKind::kPctSumParent:
+    case AggKind::kPctSumTotal:
+      return {};
     case AggKind::kJoin:
-      return ColumnType::kString;
+      return Value("");
+    case AggKind::kAnd:
+      return Value(false);
     default:
-      return input;
+      return zero_of(type);
   }
 }
 
-ColumnType aggregate_schema_type(AggKind kind, ColumnType input) {
-  if (kind == AggKind::kAnd || kind == AggKind::kJoin) return input;
-  return aggregate_value_type(kind, input);
-}
-
-bool aggregate_takes_argument(AggKind kind) {
-  return kind == AggKind::kWeightedMean || kind == AggKind::kMinBy || kind == AggKind::kMaxBy;
-}
+}  // namespace
 
 double numeric_sum(const Table& table, size_t column, std::span<const RowId> rows) {
   return to_double(sum(table.column(column).type(), table.column(column), rows, false));
@@ -322,6 +306,10 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
                         const NodeContext& context) {
   const Column& c = table.column(spec.column);
   const ColumnType type = c.type();
+  // gmv over no rows on a parent row is an empty sum of children: 0.
+  if (rows.empty() && !(spec.kind == AggKind::kGmv && !context.is_leaf)) {
+    return empty_aggregate(spec.kind, type);
+  }
   switch (spec.kind) {
     case AggKind::kSum:
     case AggKind::kSumNotNull:
@@ -343,7 +331,7 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
       size_t n = 0;
       for (RowId r : rows) {
         if (c.is_null(r)) continue;
-        total += to_double(c.value_at(r));
+        total += cell_double(c, r);
         ++n;
       }
       return n == 0 ? Value() : float_or_null(total / static_cast<double>(n));
@@ -354,7 +342,7 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
       double nr = 0, dr = 0;
       for (RowId r : rows) {
         if (c.is_null(r) || w.is_null(r)) continue;
-        const double x = to_double(c.value_at(r)), y = to_double(w.value_at(r));
+        const double x = cell_double(c, r), y = cell_double(w, r);
         if (std::isnan(x) || std::isnan(y)) continue;
         nr += x * y;
         dr += y;
@@ -379,19 +367,21 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
       return subtract(*hi, *lo);
     }
     case AggKind::kFirst:
-      return rows.empty() ? Value() : c.value_at(rows.front());
-    case AggKind::kLast:
+      return rows.empty() ? Value() : c.value_at(by_key(table, rows, false));
     case AggKind::kLastByIndex:
+      return rows.empty() ? Value() : c.value_at(by_key(table, rows, true));
+    case AggKind::kLast:
       return rows.empty() ? Value() : c.value_at(rows.back());
     case AggKind::kLastMinusFirst:
       if (rows.empty()) return {};
-      return subtract(c.value_at(rows.back()), c.value_at(rows.front()));
+      return subtract(c.value_at(by_key(table, rows, true)),
+                      c.value_at(by_key(table, rows, false)));
     case AggKind::kAny:
       for (RowId r : rows) {
         Value v = c.value_at(r);
         if (truthy(v)) return v;
       }
-      return {};
+      return zero_of(type);
     case AggKind::kAnd:
       for (RowId r : rows) {
         if (!truthy(c.value_at(r))) return Value(false);
@@ -403,7 +393,8 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
       return unique_value(read(c, rows)).value_or(Value());
     case AggKind::kDistinctLeaf: {
       auto v = unique_value(read(c, rows));
-      if (context.is_leaf && v) return *v;
+      // Pivoted views keep one tree per row depth, in which every cell is a leaf.
+      if ((context.is_leaf || context.pivoted) && v) return *v;
       return type == ColumnType::kString ? Value("") : Value();
     }
     case AggKind::kMedian:
@@ -416,18 +407,19 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
       return mul(type, read(c, rows));
     case AggKind::kPctSumParent:
     case AggKind::kPctSumTotal: {
-      const auto& base =
-          spec.kind == AggKind::kPctSumParent ? context.parent_sum : context.total_sum;
-      const double own = numeric_sum(table, spec.column, rows);
+      const bool parent = spec.kind == AggKind::kPctSumParent;
+      // The total row is 100%, except that a pivoted total shows its column group's share.
+      if (context.is_total && !context.pivoted) return Value(100.0);
+      const auto& base = parent ? context.parent_sum : context.total_sum;
       if (!base) return Value(100.0);
-      return float_or_null(100 * own / *base);
+      return float_or_null(100 * numeric_sum(table, spec.column, rows) / *base);
     }
     case AggKind::kVariance:
     case AggKind::kStddev: {
       double count = 0, mean = 0, m2 = 0;
       for (RowId r : rows) {
         if (c.is_null(r)) continue;
-        const double x = to_double(c.value_at(r));
+        const double x = cell_double(c, r);
         count++;
         const double next = mean + (x - mean) / count;
         m2 += (x - mean) * (x - next);

@@ -71,7 +71,9 @@ struct AggSpec {
 
 // What a node's aggregate may need besides its rows.
 struct NodeContext {
-  bool is_leaf = false;  // at full group_by depth
+  bool is_leaf = false;   // at full group_by depth
+  bool is_total = false;  // the grand total row
+  bool pivoted = false;   // a split_by view (distinct leaf, pct aggregates differ)
   // Sums of the column over the parent's and the whole view's rows (pct aggregates).
   std::optional<double> parent_sum;
   std::optional<double> total_sum;

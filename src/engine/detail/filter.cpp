@@ -103,6 +103,13 @@ Result<Value> coerce_filter_value(const Value& v, const Field& field) {
   }
 }
 
+Status check_text_operand(const Value& v, const Field& field) {
+  if (field.type == ColumnType::kDate || field.type == ColumnType::kDatetime) {
+    return Status::ok();
+  }
+  return coerce_filter_value(v, field).status();
+}
+
 }  // namespace
 
 std::optional<FilterKind> parse_filter_kind(std::string_view op) {
@@ -135,19 +142,25 @@ Result<Predicate> Predicate::compile(const Table& table, const FilterTerm& term)
         if (!c.is_null()) p.list_.push_back(std::move(c));
       }
       break;
+    // Text ops: a value that does not convert to a string/number column's type is an
+    // error, as in Perspective (its date parsing is laxer than ours, so dates are not
+    // checked); only a string operand on a string column can match text.
     case FilterKind::kBeginsWith:
     case FilterKind::kEndsWith:
     case FilterKind::kContains:
     case FilterKind::kNotBeginsWith:
     case FilterKind::kNotEndsWith:
-    case FilterKind::kNotContains:
+    case FilterKind::kNotContains: {
+      CHVIEW_RETURN_IF_ERROR(check_text_operand(first, field));
       if (first.kind() == Value::Kind::kString) {
         p.operand_ = first;
         p.lowered_ = ascii_lower(first.as_string());
       }
       break;
+    }
     case FilterKind::kMatches:
     case FilterKind::kNotMatches:
+      CHVIEW_RETURN_IF_ERROR(check_text_operand(first, field));
       if (first.kind() == Value::Kind::kString) {
         RE2::Options options;
         options.set_log_errors(false);
@@ -213,7 +226,10 @@ bool Predicate::evaluate(const Column& c, RowId row) const {
 }
 
 bool Predicate::compare_matches(const Column& c, RowId row) const {
-  if (operand_.is_null()) return kind_ == FilterKind::kNe;
+  // Perspective: a null operand matches every non-null row under != > >=, none otherwise.
+  if (operand_.is_null()) {
+    return kind_ == FilterKind::kNe || kind_ == FilterKind::kGt || kind_ == FilterKind::kGe;
+  }
   const std::partial_ordering cmp = compare_cell(c, row, operand_);
   switch (kind_) {
     case FilterKind::kEq:
@@ -234,13 +250,11 @@ bool Predicate::compare_matches(const Column& c, RowId row) const {
 }
 
 bool Predicate::text_matches(const Column& c, RowId row) const {
-  if (operand_.is_null()) return false;
-  if (c.type() != ColumnType::kString) {
-    // Perspective's string ops see no text in other types: the positive ops match
-    // nothing, the negated ones every non-null row, regex ops nothing.
-    return kind_ == FilterKind::kNotBeginsWith || kind_ == FilterKind::kNotEndsWith ||
-           kind_ == FilterKind::kNotContains;
-  }
+  const bool negated = kind_ == FilterKind::kNotBeginsWith || kind_ == FilterKind::kNotEndsWith ||
+                       kind_ == FilterKind::kNotContains;
+  // Perspective's string ops see no text in other types or in a null operand: the
+  // positive ops match nothing, the negated ones every non-null row, regex ops nothing.
+  if (operand_.is_null() || c.type() != ColumnType::kString) return negated;
   const std::string_view text = c.string_at(row);
   if (kind_ == FilterKind::kMatches) return RE2::PartialMatch(text, *re_);
   if (kind_ == FilterKind::kNotMatches) return !RE2::PartialMatch(text, *re_);

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "engine/detail/aggregate.h"
+#include "engine/detail/split_keys.h"
 #include "engine/table.h"
 #include "engine/view.h"
 #include "engine/view_config.h"
@@ -26,19 +28,39 @@ struct GroupedColumn {
 struct GroupedSort {
   AggSpec spec;  // the aggregate the sort compares (visible or hidden column)
   SortOp op = SortOp::kAsc;
+  // Perspective computes first/last by index/last minus first as null for a column used
+  // only as a sort key, so such a sort leaves siblings in key order.
+  bool all_ties = false;
+  // When a hidden sort column is group_by[key_level], rows at or below that level sort
+  // by their key there instead of by the aggregate.
+  std::optional<size_t> key_level = std::nullopt;
 };
 
 class GroupedTree {
  public:
-  GroupedTree(const Table& table, std::vector<size_t> group_by, std::vector<GroupedColumn> columns,
-              std::vector<GroupedSort> sorts, GroupRollupMode mode, std::optional<uint32_t> depth);
+  // With split_by, output columns are the split combinations present in the rows ×
+  // `columns` ("x|v"); without group_by (and not TOTAL) the view is split-only: one row
+  // per table row, each holding its raw values (pass `any` aggregates) in its own
+  // combination's columns.
+  GroupedTree(const Table& table, std::vector<size_t> group_by, std::vector<size_t> split_by,
+              std::vector<GroupedColumn> columns, std::vector<GroupedSort> sorts,
+              GroupRollupMode mode, std::optional<uint32_t> depth);
 
-  // Recomputes the tree from the view's rows (filtered, in primary-key order), keeping
-  // expand/collapse state by row path.
+  // Column sorts (`col asc`…, op already mapped to asc/desc/…): order the split column
+  // groups by each term's aggregate over the whole view in that group (key_level: by the
+  // group's split_by value at that level). Call before rebuild().
+  void set_column_sorts(std::vector<GroupedSort> sorts) { column_sorts_ = std::move(sorts); }
+
+  // Recomputes the tree (and the split columns) from the view's rows (filtered, in
+  // primary-key order), keeping expand/collapse state by row path.
   void rebuild(std::span<const RowId> rows);
 
   size_t num_rows() const { return visible_.size(); }
+  // Output columns; with split_by they change with the data (call after rebuild()).
   const std::vector<Field>& fields() const { return fields_; }
+  bool split_only() const {
+    return group_by_.empty() && !split_by_.empty() && mode_ != GroupRollupMode::kTotal;
+  }
   // Rows and columns [first_col, last_col) of the visible rows given.
   ViewSlice gather(std::span<const size_t> view_rows, size_t first_col, size_t last_col) const;
 
@@ -53,8 +75,9 @@ class GroupedTree {
     size_t depth = 0;
     std::vector<size_t> children;
     std::vector<RowId> rows;
-    std::vector<Value> values;       // per output column
+    std::vector<Value> values;       // per output column (split combination × column)
     std::vector<Value> sort_values;  // per sort term
+    std::vector<uint8_t> sort_low;   // per sort term: an invalid (low-sorting) null
     bool expanded = true;
   };
   struct PathLess {
@@ -62,13 +85,23 @@ class GroupedTree {
   };
   void build(size_t node);
   void compute(size_t node, size_t parent);
+  std::vector<Value> compute_values(size_t node, size_t parent) const;
   void sort_children(size_t node);
+  bool sorts_before(size_t a, size_t b) const;  // node a before sibling b
+  void order_combos(std::span<const RowId> rows);
+  bool sort_value_is_invalid(const AggSpec& spec, std::span<const RowId> rows, bool leaf,
+                             const Value& value) const;
   void refresh_visible();
   void visit(size_t node);
   bool default_expanded(size_t depth) const;
 
   const Table* table_;
   std::vector<size_t> group_by_;
+  std::vector<size_t> split_by_;
+  std::optional<SplitKeys> splits_;  // set by rebuild()
+  std::vector<double> total_sums_;   // per column: its sum over the whole view
+  std::vector<GroupedSort> column_sorts_;
+  std::vector<size_t> combo_order_;  // split combinations in output order
   std::vector<GroupedColumn> columns_;
   std::vector<GroupedSort> sorts_;
   GroupRollupMode mode_;

@@ -23,10 +23,16 @@ int compare_doubles(double a, double b) {
   return three_way(a, b);
 }
 
-// Ascending comparison of two cells; null is greater than every value.
+// Perspective orders a cell by its status first: a plain null below every value, a
+// "cleared" null (Column::is_null_high) above.
+int null_rank(const Column& c, RowId row) {
+  if (c.is_valid(row)) return 1;
+  return c.is_null_high(row) ? 2 : 0;
+}
+
+// Ascending comparison of two cells; nulls by null_rank().
 int compare_cells(const Column& c, RowId a, RowId b) {
-  const bool an = c.is_null(a), bn = c.is_null(b);
-  if (an || bn) return three_way(an, bn);
+  if (c.is_null(a) || c.is_null(b)) return three_way(null_rank(c, a), null_rank(c, b));
   switch (c.type()) {
     case ColumnType::kString:
       return three_way(c.string_at(a), c.string_at(b));
@@ -68,6 +74,10 @@ double abs_value(const Column& c, RowId row) {
 
 RowOrder::RowOrder(const Table& table, const std::vector<SortTerm>& terms) : table_(&table) {
   for (const SortTerm& t : terms) {
+    // Perspective's multisorter orders rows whose `none` cells differ by primary key,
+    // skipping every later term; rows with equal cells reach the later terms, which is
+    // no consistent order. Ending the keys at `none` is the consistent part of it.
+    if (t.op == SortOp::kNone) break;
     const size_t column = *table.schema().index_of(t.column);
     switch (t.op) {
       case SortOp::kAsc:
@@ -82,7 +92,7 @@ RowOrder::RowOrder(const Table& table, const std::vector<SortTerm>& terms) : tab
       case SortOp::kDescAbs:
         keys_.push_back({column, true, true});
         break;
-      default:  // none and column sorts do not order rows
+      default:  // column sorts do not order flat rows
         break;
     }
   }

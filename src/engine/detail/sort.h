@@ -10,14 +10,14 @@ namespace chview::engine::detail {
 
 class RowOrder {
  public:
-  // Precondition: every term's column is in the table. Column sorts and `none` are
-  // ignored (they do not order flat rows).
+  // Precondition: every term's column is in the table. Column sorts are ignored (they
+  // do not order flat rows); a `none` term ends the list (it and later terms ignored).
   RowOrder(const Table& table, const std::vector<SortTerm>& terms);
 
   // Pass by reference (std::ref) to algorithms: copies carry the rank caches.
-  // Strict total order over live rows: the sort keys (asc: nulls last; desc: nulls
-  // first; abs variants as Perspective's multisorter, see compare()), ties by ascending
-  // primary key.
+  // Strict total order over live rows: the sort keys (asc: plain nulls first, cleared
+  // nulls last, see Column::is_null_high; desc: reversed; abs variants as Perspective's
+  // multisorter, see compare()), ties by ascending primary key.
   bool operator()(RowId a, RowId b) const { return compare(a, b) < 0; }
   int compare(RowId a, RowId b) const;
   // The sort keys alone (0 = tie): with rows already in primary-key order, a stable

@@ -52,6 +52,15 @@ async function makeCase(n) {
     const c = pick(columns).name;
     if (!config.group_by.includes(c)) config.group_by.push(c);
   }
+  // split_by on a third of the cases; a few of those split-only (no group_by).
+  if (rand() < 0.33) {
+    config.split_by = [pick(columns).name];
+    if (rand() < 0.3) {
+      const c = pick(columns).name;
+      if (!config.split_by.includes(c)) config.split_by.push(c);
+    }
+    if (rand() < 0.25) config.group_by = [];
+  }
   config.columns = columns.filter(() => rand() < 0.7).map((c) => c.name);
   config.aggregates = {};
   for (const c of columns) {
@@ -64,19 +73,33 @@ async function makeCase(n) {
       config.aggregates[c.name] = a;
     }
   }
-  if (rand() < 0.4) {
+  const sort = [];
+  for (let k = rand() < 0.5 ? 0 : 1 + Math.floor(rand() * 2); k > 0; --k) {
     const c = pick(columns);
     const numeric = ["integer", "float"].includes(c.type);
-    const agg = config.aggregates[c.name];
     // Sorting by a string-valued aggregate of a number (join) is not meaningful.
-    if (!(agg === "join")) {
-      config.sort = [[c.name, pick(numeric ? ["asc", "desc", "asc abs", "desc abs"] : ["asc", "desc"])]];
+    if (config.aggregates[c.name] === "join") continue;
+    // The viewer never sends one column twice; Perspective's result then is unclear.
+    if (sort.some(([name]) => name === c.name)) continue;
+    sort.push([c.name, pick(numeric ? ["asc", "desc", "asc abs", "desc abs"] : ["asc", "desc"])]);
+  }
+  if (config.split_by && rand() < 0.4) {
+    const c = pick(columns);
+    const numeric = ["integer", "float"].includes(c.type);
+    if (config.aggregates[c.name] !== "join" && !sort.some(([name]) => name === c.name)) {
+      sort.push([c.name, pick(numeric ? ["col asc", "col desc", "col asc abs", "col desc abs"] : ["col asc", "col desc"])]);
     }
   }
-  const mode = rand();
+  if (sort.length) config.sort = sort;
+  if (rand() < 0.25) {
+    const c = pick(columns);
+    const op = pick(["==", "!=", "is not null", "is null"]);
+    config.filter = [[c.name, op, op.startsWith("is") ? null : pick(POOLS[c.type])]];
+  }
+  const mode = config.group_by.length ? rand() : 1;
   if (mode < 0.1) config.group_rollup_mode = "flat";
   else if (mode < 0.15) config.group_rollup_mode = "total";
-  if (rand() < 0.15) config.group_by_depth = Math.floor(rand() * 3);
+  if (config.group_by.length && rand() < 0.15) config.group_by_depth = Math.floor(rand() * 3);
 
   const rows = [];
   for (let r = 4 + Math.floor(rand() * 9); r > 0; --r) {
@@ -132,7 +155,7 @@ async function makeCase(n) {
 }
 
 const cases = [];
-for (let n = 0; n < 150; ++n) cases.push(await makeCase(n));
+for (let n = 0; n < 400; ++n) cases.push(await makeCase(n));  // 400: keeps the file under 2 MB
 const out = new URL("./pivot_cases.json", import.meta.url);
 fs.writeFileSync(out, JSON.stringify(cases, null, 0).replace(/\},\{"name"/g, '},\n{"name"') + "\n");
 console.log("wrote", cases.length, "cases to", out.pathname);

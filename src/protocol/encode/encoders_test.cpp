@@ -133,9 +133,35 @@ TEST(JsonEncoder, RowsWithoutColumnsStillListTheirKeys) {
 }
 
 TEST(JsonEncoder, EmptySliceIsEmptyObject) {
-  EXPECT_EQ(encode_columns_json(engine::ViewSlice{}, {.id = true}), "{}");
+  EXPECT_EQ(encode_columns_json(engine::ViewSlice{}, {}), "{}");
   EXPECT_EQ(encode_rows_json(engine::ViewSlice{}, {}), "[]");
   EXPECT_EQ(encode_ndjson(engine::ViewSlice{}, {}), "");
+}
+
+// The reference keeps requested key columns for an empty column window or row range.
+TEST(JsonEncoder, EmptyWindowsKeepRequestedKeys) {
+  EXPECT_EQ(encode_columns_json(engine::ViewSlice{}, {.id = true}), R"({"__ID__":[]})");
+  EXPECT_EQ(encode_columns_json(engine::ViewSlice{}, {.id = true, .index = true}),
+            R"({"__INDEX__":[],"__ID__":[]})");
+  engine::ViewSlice no_columns;
+  no_columns.row_keys = {0, 1};
+  EXPECT_EQ(encode_rows_json(no_columns, {.index = true}),
+            R"([{"__INDEX__":[0]},{"__INDEX__":[1]}])");
+  EXPECT_EQ(encode_rows_json(no_columns, {.id = true}), R"([{"__ID__":[0]},{"__ID__":[1]}])");
+  EXPECT_EQ(encode_rows_json(no_columns, {}), "[]");
+}
+
+TEST(JsonEncoder, FormattedKeysAreFormattedLikeValues) {
+  engine::ViewSlice s;
+  s.fields = {{"v", ColumnType::kInteger}};
+  s.columns.push_back(make_column(ColumnType::kInteger, {1}));
+  s.row_keys = {columnar::Date{day("2024-01-01")}};
+  EXPECT_EQ(encode_columns_json(s, {.id = true, .index = true, .formatted = true}),
+            R"({"v":[1],"__INDEX__":[["2024-01-01"]],"__ID__":[["2024-01-01"]]})");
+  s.row_keys = {columnar::DateTime{ms("2024-01-01T10:00:00Z")}};
+  EXPECT_EQ(encode_rows_json(s, {.id = true, .formatted = true}),
+            R"([{"__ID__":["2024-01-01 10:00:00.000"],"v":1}])");
+  EXPECT_EQ(encode_rows_json(s, {.id = true}), R"([{"__ID__":[1704103200000],"v":1}])");
 }
 
 TEST(JsonEncoder, RowsPutMetaKeysFirst) {

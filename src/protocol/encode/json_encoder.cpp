@@ -36,10 +36,11 @@ void append_datetime(std::string& out, int64_t ms, bool formatted) {
   }
 }
 
-// Perspective's __ID__ / __INDEX__ cell: the primary key wrapped in a list.
-void append_key_list(std::string& out, const columnar::Value& key) {
+// Perspective's __ID__ / __INDEX__ cell: the primary key wrapped in a list, formatted
+// like the values.
+void append_key_list(std::string& out, const columnar::Value& key, bool formatted) {
   out.push_back('[');
-  append_json_value(out, key, /*formatted=*/false);
+  append_json_value(out, key, formatted);
   out.push_back(']');
 }
 
@@ -55,11 +56,11 @@ void append_row_object(std::string& out, const engine::ViewSlice& slice, size_t 
   };
   if (options.id) {
     key("__ID__");
-    append_key_list(out, slice.row_keys[row]);
+    append_key_list(out, slice.row_keys[row], options.formatted);
   }
   if (options.index) {
     key("__INDEX__");
-    append_key_list(out, slice.row_keys[row]);
+    append_key_list(out, slice.row_keys[row], options.formatted);
   }
   for (size_t c = 0; c < slice.fields.size(); ++c) {
     key(slice.fields[c].name);
@@ -178,9 +179,9 @@ void append_json_value(std::string& out, const columnar::Value& value, bool form
 }
 
 std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOptions& options) {
+  // Requested __INDEX__ / __ID__ appear even for an empty column window or row range
+  // (`{"__ID__":[]}`), as the reference does.
   std::string out = "{";
-  // An empty column window is `{}`; a view without columns still lists its row keys.
-  if (slice.fields.empty() && slice.num_rows() == 0) return out + "}";
   size_t rows = slice.num_rows();
   bool first = true;
   auto open_key = [&](std::string_view name) {
@@ -201,7 +202,7 @@ std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOption
     open_key(name);
     for (size_t r = 0; r < rows; ++r) {
       if (r > 0) out.push_back(',');
-      append_key_list(out, slice.row_keys[r]);
+      append_key_list(out, slice.row_keys[r], options.formatted);
     }
     out.push_back(']');
   };
@@ -214,7 +215,8 @@ std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOption
 
 std::string encode_rows_json(const engine::ViewSlice& slice, const JsonOptions& options) {
   std::string out = "[";
-  if (!slice.fields.empty()) {
+  // Without columns a row is only its __ID__ / __INDEX__; with neither there are none.
+  if (!slice.fields.empty() || options.id || options.index) {
     for (size_t r = 0; r < slice.num_rows(); ++r) {
       if (r > 0) out.push_back(',');
       append_row_object(out, slice, r, options);
