@@ -40,7 +40,9 @@ function percentile(sorted, p) {
 async function runScenario({ interval, rate }, n) {
   const table = `fresh_${n}`;
   await ch.query(`CREATE TABLE ${table} (batch UInt64, id UInt64, ts DateTime, v Float64) ENGINE = MergeTree() ORDER BY ts`);
-  const server = await startChview(["--clickhouse", url, "--table", table, "--limit", "10000", "--interval", `${interval}ms`]);
+  // The ring holds two seconds of rows, so no batch is evicted by the poll that brings it.
+  const limit = String(Math.max(10000, rate * 2));
+  const server = await startChview(["--clickhouse", url, "--table", table, "--limit", limit, "--interval", `${interval}ms`]);
   const client = await perspective.websocket(server.url);
   const t = await waitFor("table", async () => client.open_table(table).catch(() => null));
   const view = await t.view({ columns: ["batch"] });

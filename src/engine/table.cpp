@@ -81,6 +81,13 @@ Result<TableDelta> Table::apply(const Batch& batch) {
   return index_column_ ? upsert_rows(batch, {}) : append_rows(batch, {});
 }
 
+Result<TableDelta> Table::apply_initial_data(const Batch& batch) {
+  initial_data_ = true;
+  auto delta = apply(batch);
+  initial_data_ = false;
+  return delta;
+}
+
 Result<TableDelta> Table::append_rows(const Batch& batch, TableDelta delta) {
   const auto map = map_columns(schema_, batch);
   const size_t n = batch.num_rows();
@@ -101,7 +108,7 @@ Result<TableDelta> Table::append_rows(const Batch& batch, TableDelta delta) {
       head_ = 0;
     }
   }
-  const bool first_load = !loaded_;
+  const bool first_load = !loaded_ && !initial_data_;
   loaded_ = loaded_ || n > 0;
   for (size_t r = first; r < n; ++r) {
     const RowId row = allocate_slot();
@@ -128,7 +135,7 @@ Result<TableDelta> Table::upsert_rows(const Batch& batch, TableDelta delta) {
   const Column& keys = batch.column(*map[key_col]);
   const ColumnType key_type = schema_.field(key_col).type;
   std::unordered_set<RowId> inserted_now, updated_now;
-  const bool first_load = !loaded_;
+  const bool first_load = !loaded_ && !initial_data_;
   loaded_ = loaded_ || batch.num_rows() > 0;
   for (size_t r = 0; r < batch.num_rows(); ++r) {
     auto [it, is_new] = by_key_.try_emplace(columnar::coerce(keys.value_at(r), key_type), 0);

@@ -78,6 +78,9 @@ class Table {
   // creation or clear() are stored as Column::is_null_high (sort above every value);
   // every other null — absent cells, later batches — sorts below every value.
   Result<TableDelta> apply(const Batch& batch);
+  // apply() for the data a table is created with (Perspective's `table(data)`, as
+  // opposed to `table(schema)` + `update(data)`): its nulls sort below every value.
+  Result<TableDelta> apply_initial_data(const Batch& batch);
   // Index tables only: deletes rows by key (coerced to the index type); unknown keys
   // are ignored. Other tables: "Cannot remove from unindexed Table".
   Result<TableDelta> remove(std::span<const Value> keys);
@@ -132,7 +135,8 @@ class Table {
   mutable std::vector<RowId> keys_removed_;
   int64_t next_counter_ = 0;
   size_t live_count_ = 0;
-  bool loaded_ = false;  // a non-empty batch arrived since creation or the last clear()
+  bool loaded_ = false;        // a non-empty batch arrived since creation or the last clear()
+  bool initial_data_ = false;  // inside apply_initial_data()
   uint64_t version_ = 0;
 };
 

@@ -214,6 +214,37 @@ TEST(TableTest, MissingColumnsAreNullForNewRows) {
   EXPECT_EQ(table->version(), version);
 }
 
+// Perspective's two null kinds (see Table::apply): which rows hold a high null.
+std::vector<bool> high_nulls(const Table& table) {
+  std::vector<bool> out;
+  for (RowId row : table.rows_in_key_order()) out.push_back(table.column(0).is_null_high(row));
+  return out;
+}
+
+TEST(TableTest, NullKindFollowsHowTheNullArrived) {
+  auto table = make_table(kX);
+  apply(*table, kX, {});  // an empty batch does not count as the first
+  apply(*table, kX, {{nullptr}, {1}});
+  apply(*table, kX, {{nullptr}});
+  EXPECT_EQ(high_nulls(*table), (std::vector<bool>{true, false, false}));
+  EXPECT_TRUE(table->column(0).is_null(table->rows_in_key_order()[2]));
+  table->clear();
+  apply(*table, kX, {{nullptr}});
+  EXPECT_EQ(high_nulls(*table), (std::vector<bool>{true}));
+  // Creation data (Perspective's table(data)) stores low nulls.
+  auto created = make_table(kX);
+  ASSERT_TRUE(created->apply_initial_data(make_batch(kX, {{nullptr}, {2}})).is_ok());
+  apply(*created, kX, {{nullptr}});
+  EXPECT_EQ(high_nulls(*created), (std::vector<bool>{false, false, false}));
+  // A value written over a high null replaces it.
+  auto index =
+      make_table({{"x", ColumnType::kInteger}, {"k", ColumnType::kInteger}}, {.index = "k"});
+  apply(*index, {{"x", ColumnType::kInteger}, {"k", ColumnType::kInteger}}, {{nullptr, 1}});
+  EXPECT_EQ(high_nulls(*index), (std::vector<bool>{true}));
+  apply(*index, {{"x", ColumnType::kInteger}, {"k", ColumnType::kInteger}}, {{3, 1}});
+  EXPECT_EQ(high_nulls(*index), (std::vector<bool>{false}));
+}
+
 TEST(TableTest, ReplaceAndClear) {
   auto table = make_table(kX);
   apply(*table, kX, {{1}, {2}});

@@ -53,9 +53,13 @@ void view_to_rows_string(RequestContext& ctx) {
   engine::View& view = view_of(ctx);
   auto options = json_options(ctx, req);
   auto* resp = ctx.response.mutable_view_to_rows_string_resp();
-  // The reference answers no rows when the window starts past the last column (but
-  // lists the keys of an empty window that starts at or before it).
-  if (req.viewport().has_start_col() && req.viewport().start_col() > view.fields().size()) {
+  // The reference writes rows (maybe only __ID__/__INDEX__) only while the window's
+  // start is within the clamped end plus one per requested key column.
+  const auto& vp = req.viewport();
+  size_t num_columns = view.fields().size();
+  size_t end_col = vp.has_end_col() ? std::min<size_t>(vp.end_col(), num_columns) : num_columns;
+  size_t key_columns = (options.id ? 1 : 0) + (options.index ? 1 : 0);
+  if (vp.has_start_col() && vp.start_col() > end_col + key_columns) {
     resp->set_json_string("[]");
     return;
   }

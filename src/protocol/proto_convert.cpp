@@ -17,6 +17,8 @@ std::string_view config_filter_op_name(std::string_view op) {
   if (op == "ends with") return "endswith";
   if (op == "not begins with") return "not startswith";
   if (op == "not ends with") return "not endswith";
+  if (op == "is None") return "is null";
+  if (op == "is not None") return "is not null";
   return op;
 }
 

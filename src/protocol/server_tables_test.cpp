@@ -311,6 +311,28 @@ TEST_F(TablesTest, JsonTypeInferenceFollowsTheReferenceLoader) {
                                 " c:" + type(proto::STRING) + " ");
 }
 
+TEST_F(TablesTest, JsonIntegersAreStoredAsInt32LikeTheReference) {
+  TestClient client(server);
+  make_table(client, "t", [](auto& m) {
+    auto* f = m.mutable_data()->mutable_from_schema()->add_schema();
+    f->set_name("i");
+    f->set_type(proto::INTEGER);
+  });
+  ASSERT_TRUE(make_view(client, "t", "v").has_table_make_view_resp());
+  EXPECT_TRUE(client.send(update(client, "t", R"([{"i":3000000000},{"i":1e300},{"i":-2.7}])"))[0]
+                  .has_table_update_resp());
+  EXPECT_EQ(columns_json(client, "v"),
+            R"({"i":[-1294967296,2147483647,-2],"__ID__":[[0],[1],[2]]})");
+  // Numeric text is parsed, empty text is null, other text fails the whole update.
+  EXPECT_TRUE(client.send(update(client, "t", R"([{"i":"7"},{"i":"2.9"},{"i":""}])"))[0]
+                  .has_table_update_resp());
+  auto frames = client.send(update(client, "t", R"([{"i":1},{"i":"abc"}])"));
+  EXPECT_EQ(frames[0].server_error().message(),
+            "Cannot append value of type string to column \"i\" of type integer at index 1\n");
+  EXPECT_EQ(columns_json(client, "v"), R"({"i":[-1294967296,2147483647,-2,7,2,null],)"
+                                       R"("__ID__":[[0],[1],[2],[3],[4],[5]]})");
+}
+
 TEST_F(TablesTest, MakeTableFromAView) {
   TestClient client(server);
   make_table(client, "t", [](auto& m) { m.mutable_data()->set_from_rows(R"([{"v":2},{"v":1}])"); });

@@ -47,13 +47,17 @@ TEST_F(ViewsTest, OutputsHonourViewportAndFlags) {
   EXPECT_EQ(client.call(rows).view_to_rows_string_resp().json_string(),
             R"([{"__INDEX__":[1],"v":20,"f":2.5},{"__INDEX__":[2],"v":30,"f":null}])");
 
-  // An empty column window keeps the requested __INDEX__; a start_col past the last
-  // column yields no rows at all (reference).
-  req->mutable_viewport()->set_start_col(3);
+  // An empty column window keeps the requested __INDEX__ while start_col <= end_col + the
+  // number of key columns; past that there are no rows at all (reference).
+  req->mutable_viewport()->set_start_col(4);
   EXPECT_EQ(client.call(rows).view_to_rows_string_resp().json_string(),
             R"([{"__INDEX__":[1]},{"__INDEX__":[2]}])");
-  req->mutable_viewport()->set_start_col(4);
+  req->mutable_viewport()->set_start_col(5);
   EXPECT_EQ(client.call(rows).view_to_rows_string_resp().json_string(), "[]");
+  req->mutable_viewport()->set_start_col(2);
+  req->mutable_viewport()->set_end_col(0);
+  EXPECT_EQ(client.call(rows).view_to_rows_string_resp().json_string(), "[]");
+  req->mutable_viewport()->clear_end_col();
 
   // NDJSON ignores viewport and flags, like the reference.
   proto::Request nd = client.request("v");
@@ -114,6 +118,9 @@ TEST_F(ViewsTest, GetConfigEchoesWithReferenceQuirks) {
   f3->set_column("d");
   f3->set_op(">=");
   f3->add_value()->set_string("2024-01-01");
+  auto* f4 = config->add_filter();
+  f4->set_column("k");
+  f4->set_op("is not None");
   auto* s1 = config->add_sort();
   s1->set_column("v");
   s1->set_op(proto::SORT_DESC);
@@ -128,8 +135,9 @@ TEST_F(ViewsTest, GetConfigEchoesWithReferenceQuirks) {
   get.mutable_view_get_config_req();
   auto c = client.call(get).view_get_config_resp().config();
   EXPECT_EQ(c.columns().columns().columns_size(), 8);  // default columns made explicit
-  ASSERT_EQ(c.filter_size(), 3);
+  ASSERT_EQ(c.filter_size(), 4);
   EXPECT_EQ(c.filter(0).op(), "startswith");
+  EXPECT_EQ(c.filter(3).op(), "is not null");
   ASSERT_EQ(c.filter(1).value_size(), 4);
   EXPECT_TRUE(c.filter(1).value(0).has_null());
   EXPECT_TRUE(c.filter(1).value(1).has_null());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -376,6 +377,44 @@ columnar::Schema infer_schema(const RawColumns& raw) {
   return columnar::Schema(std::move(fields));
 }
 
+// Perspective's integer columns are int32 and its engine is wasm: JSON integers wrap,
+// floats truncate saturating (NaN is 0), numeric text goes through strtol.
+Value as_int32(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kInt:
+      return Value(static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(v.as_int()))));
+    case Value::Kind::kFloat: {
+      double d = v.as_float();
+      if (std::isnan(d)) return Value(int64_t{0});
+      d = std::clamp(d, double{std::numeric_limits<int32_t>::min()},
+                     double{std::numeric_limits<int32_t>::max()});
+      return Value(static_cast<int64_t>(static_cast<int32_t>(d)));
+    }
+    default:
+      return v;
+  }
+}
+
+// A JSON cell written into an existing column, as the reference's JSON loader does in
+// update mode: integer columns take int32 (numeric text via strtol/strtof, "" is null,
+// other text is an error), float columns read text with atof.
+Result<Value> coerce_json_cell(const Value& v, const columnar::Field& field, size_t row) {
+  if (field.type == ColumnType::kFloat && v.kind() == Value::Kind::kString) {
+    return Value(std::atof(v.as_string().c_str()));
+  }
+  if (field.type != ColumnType::kInteger) return v;
+  if (v.kind() != Value::Kind::kString) return as_int32(v);
+  const std::string& s = v.as_string();
+  if (s.empty()) return Value();
+  char* end = nullptr;
+  long as_long = std::strtol(s.c_str(), &end, 10);
+  if (*end == '\0') return as_int32(Value(static_cast<int64_t>(as_long)));
+  float as_float = std::strtof(s.c_str(), &end);
+  if (*end == '\0') return as_int32(Value(static_cast<double>(as_float)));
+  return invalid_argument("Cannot append value of type string to column \"" + field.name +
+                          "\" of type integer at index " + std::to_string(row) + "\n");
+}
+
 Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema) {
   columnar::BatchBuilder builder(schema.fields());
   for (size_t c = 0; c < schema.size(); ++c) {
@@ -391,6 +430,9 @@ Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& 
     for (size_t r = 0; r < values.size(); ++r) {
       if (present != nullptr && present[r] == 0) {
         builder.append_absent(c);
+      } else if (!raw.text_input) {
+        CHVIEW_ASSIGN_OR_RETURN(Value cell, coerce_json_cell(values[r], schema.field(c), r));
+        builder.append(c, cell);
       } else {
         builder.append(c, values[r]);
       }
