@@ -9,22 +9,6 @@ namespace {
 
 constexpr std::chrono::milliseconds kCancelTimeout{5000};
 
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string base64(std::string_view in) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -207,14 +191,14 @@ struct Client::Impl {
     const std::string query_id = options.query_id.empty() ? generate_query_id() : options.query_id;
     HttpRequest request;
     request.target =
-        "/?database=" + url_encode(config.database) + "&query_id=" + url_encode(query_id);
+        "/?database=" + percent_encode(config.database) + "&query_id=" + percent_encode(query_id);
     for (const auto& [name, value] : options.settings) {
       request.target += '&';
-      request.target += url_encode(name);
+      request.target += percent_encode(name);
       request.target += '=';
-      request.target += url_encode(value);
+      request.target += percent_encode(value);
     }
-    if (!sql_param.empty()) request.target += "&query=" + url_encode(sql_param);
+    if (!sql_param.empty()) request.target += "&query=" + percent_encode(sql_param);
     request.headers.emplace_back("Authorization",
                                  "Basic " + base64(config.user + ":" + config.password));
     request.headers.emplace_back("Content-Type", "application/octet-stream");

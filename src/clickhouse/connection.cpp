@@ -42,6 +42,8 @@ Result<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
 std::string percent_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -57,8 +59,6 @@ std::string percent_encode(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 Result<ConnectionConfig> ConnectionConfig::parse_url(std::string_view url) {
   ConnectionConfig config;

@@ -45,4 +45,8 @@ struct ConnectionConfig {
   std::string endpoint() const;
 };
 
+// RFC 3986 percent-encoding of everything but unreserved characters (URL parts and
+// query parameters).
+std::string percent_encode(std::string_view text);
+
 }  // namespace chview::clickhouse

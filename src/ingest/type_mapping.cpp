@@ -27,82 +27,49 @@ int64_t datetime_ms(const DataType& type, int64_t ticks) {
   return floor_div(ticks, pow10_int(type.scale - 3));
 }
 
-Status append_value(const clickhouse::Column& source, size_t row, const DataType& type,
-                    columnar::Column& out, MappingStats* stats) {
-  if (source.is_null(row)) {
+// Appends row `row` of `source` (whose unwrapped type is `type`) as Perspective type `to`.
+void append_value(const clickhouse::Column& source, size_t row, const DataType& type, ColumnType to,
+                  columnar::Column& out, MappingStats* stats) {
+  if (source.is_null(row) || type.kind == TypeKind::kNothing) {
     out.append_null();
-    return Status::ok();
+    return;
   }
   auto [holder, at] = source.resolve(row);
-  switch (type.kind) {
-    case TypeKind::kInt8:
-    case TypeKind::kInt16:
-    case TypeKind::kInt32:
-    case TypeKind::kInt64:
-    case TypeKind::kUInt8:
-    case TypeKind::kUInt16:
-    case TypeKind::kUInt32:
-      out.append_int(source.int_at(row));
-      return Status::ok();
-    case TypeKind::kUInt64: {
-      uint64_t v = holder->uints[at];
-      if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+  switch (to) {
+    case ColumnType::kInteger:
+      if (type.kind == TypeKind::kUInt64 &&
+          holder->uints[at] > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
         if (stats != nullptr) ++stats->out_of_range;
         out.append_null();
       } else {
-        out.append_int(static_cast<int64_t>(v));
+        out.append_int(source.int_at(row));
       }
-      return Status::ok();
-    }
-    case TypeKind::kFloat32:
-    case TypeKind::kFloat64:
-      out.append_float(holder->floats[at]);
-      return Status::ok();
-    case TypeKind::kDecimal:
-      if (type.precision <= 15) {
-        out.append_float(source.double_at(row));
-      } else {
-        out.append_string(source.string_at(row));
-      }
-      return Status::ok();
-    case TypeKind::kBool:
+      return;
+    case ColumnType::kFloat:
+      out.append_float(type.kind == TypeKind::kDecimal ? source.double_at(row)
+                                                       : holder->floats[at]);
+      return;
+    case ColumnType::kBoolean:
       out.append_bool(source.int_at(row) != 0);
-      return Status::ok();
-    case TypeKind::kDate:
-    case TypeKind::kDate32:
+      return;
+    case ColumnType::kDate:
       out.append_date(static_cast<int32_t>(source.int_at(row)));
-      return Status::ok();
-    case TypeKind::kDateTime:
-    case TypeKind::kDateTime64:
+      return;
+    case ColumnType::kDatetime:
       out.append_datetime(datetime_ms(type, source.int_at(row)));
-      return Status::ok();
-    case TypeKind::kString:
-    case TypeKind::kFixedString: {
-      std::string_view s = holder->strings[at];
-      if (type.kind == TypeKind::kFixedString) {
-        while (!s.empty() && s.back() == '\0') s.remove_suffix(1);
+      return;
+    case ColumnType::kString:
+      if (type.kind == TypeKind::kString || type.kind == TypeKind::kFixedString) {
+        std::string_view s = holder->strings[at];
+        while (type.kind == TypeKind::kFixedString && !s.empty() && s.back() == '\0') {
+          s.remove_suffix(1);
+        }
+        out.append_string(s);
+      } else {
+        out.append_string(source.string_at(row));  // ClickHouse's exact text form
       }
-      out.append_string(s);
-      return Status::ok();
-    }
-    case TypeKind::kEnum8:
-    case TypeKind::kEnum16:
-    case TypeKind::kUUID:
-    case TypeKind::kInt128:
-    case TypeKind::kUInt128:
-    case TypeKind::kIPv4:
-    case TypeKind::kIPv6:
-    case TypeKind::kArray:
-      out.append_string(source.string_at(row));
-      return Status::ok();
-    case TypeKind::kNothing:
-      out.append_null();
-      return Status::ok();
-    case TypeKind::kNullable:
-    case TypeKind::kLowCardinality:
-      break;
+      return;
   }
-  return internal_error("unwrapped type expected for column '" + source.name + "'");
 }
 
 }  // namespace
@@ -174,7 +141,7 @@ Result<columnar::Batch> to_batch(const clickhouse::Block& block, MappingStats* s
     out.reserve(block.rows);
     const DataType& type = unwrap(source.type);
     for (size_t row = 0; row < block.rows; ++row) {
-      CHVIEW_RETURN_IF_ERROR(append_value(source, row, type, out, stats));
+      append_value(source, row, type, schema.field(c).type, out, stats);
     }
     columns.push_back(std::move(out));
   }

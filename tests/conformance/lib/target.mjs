@@ -3,34 +3,12 @@
 // harness self-check). CONFORMANCE_URL=ws://... uses an already running server instead.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { canConnect, freePort } from "../../lib/process.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = process.env.CHVIEW_ROOT || path.resolve(here, "../../..");
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ port, host: "127.0.0.1" });
-    sock.once("connect", () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once("error", () => resolve(false));
-  });
-}
 
 export function describeTarget() {
   if (process.env.CONFORMANCE_URL) return `server at ${process.env.CONFORMANCE_URL}`;
