@@ -96,7 +96,7 @@ Result<std::unique_ptr<engine::Table>> make_table_from(ServerState& state, const
   if (data.has_from_view()) {
     CHVIEW_ASSIGN_OR_RETURN(columnar::Batch batch, view_rows(state, data.from_view()));
     CHVIEW_ASSIGN_OR_RETURN(auto table, engine::Table::make(name, batch.schema(), options));
-    if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply(batch).status());
+    if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply_initial_data(batch).status());
     return table;
   }
   CHVIEW_ASSIGN_OR_RETURN(RawColumns raw, parse_table_data(data));
@@ -105,7 +105,8 @@ Result<std::unique_ptr<engine::Table>> make_table_from(ServerState& state, const
   columnar::Schema schema = infer_schema(raw);
   CHVIEW_ASSIGN_OR_RETURN(auto table, engine::Table::make(name, schema, options));
   CHVIEW_ASSIGN_OR_RETURN(columnar::Batch batch, to_batch(raw, schema));
-  if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply(batch).status());
+  // Creation data, like Perspective's: its explicit nulls sort above every value.
+  if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply_initial_data(batch).status());
   return table;
 }
 
