@@ -9,7 +9,9 @@ build=${BUILD_DIR:-build}
 asan=${ASAN_DIR:-build/asan}
 jobs=${JOBS:-$(nproc)}
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() {  # node is a dependency anyway (the npm side); python3 may not be installed
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
+}
 
 export CHVIEW_CH_DIR="$root/$build/test-clickhouse"
 export CHVIEW_CH_HTTP_PORT=$(free_port)
