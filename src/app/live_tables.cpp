@@ -56,7 +56,7 @@ Status apply_on_engine(protocol::Server& server, const Target& target, const col
 }  // namespace
 
 ingest::Deliver make_deliver(protocol::Server& server, PostFn post,
-                             std::shared_ptr<std::atomic<bool>> stopping) {
+                             const std::shared_ptr<std::atomic<bool>>& stopping) {
   return [&server, post = std::move(post), stopping](const ingest::LiveFeed& feed,
                                                      columnar::Batch batch, bool initial) {
     auto done = std::make_shared<std::promise<Status>>();

@@ -19,6 +19,6 @@ using PostFn = std::function<void(std::function<void()>)>;
 // deliveries apply the batch and push on_update to the table's views.
 // Returns kCancelled once `stopping` is set while waiting for the engine thread.
 ingest::Deliver make_deliver(protocol::Server& server, PostFn post,
-                             std::shared_ptr<std::atomic<bool>> stopping);
+                             const std::shared_ptr<std::atomic<bool>>& stopping);
 
 }  // namespace chview::app

@@ -152,7 +152,7 @@ Result<WebDirs> locate_web_dirs(const ServeConfig& config) {
 }
 
 net::ServerOptions net_options_for(const ServeConfig& config, const WebDirs& dirs,
-                                   std::shared_ptr<const protocol::Server> protocol_server) {
+                                   const std::shared_ptr<const protocol::Server>& protocol_server) {
   net::ServerOptions options;
   options.host = config.host;
   options.port = config.port;

@@ -1,6 +1,7 @@
 #include "base/duration.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace chview {
 
@@ -30,7 +31,7 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return invalid_argument("bad duration unit '" + std::string(unit) + "' in '" +
                             std::string(text) + "' (use us, ms, s, m or h)");
   }
-  return std::chrono::milliseconds(static_cast<long long>(ms + 0.5));
+  return std::chrono::milliseconds(std::llround(ms));
 }
 
 std::string format_duration(std::chrono::milliseconds d) {

@@ -86,6 +86,7 @@ class [[nodiscard]] Result {
 }  // namespace chview
 
 // Propagate a failed Status/Result from the current function.
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` is a declaration and cannot be wrapped.
 #define CHVIEW_RETURN_IF_ERROR(expr)                    \
   do {                                                  \
     auto chview_status_ = (expr);                       \
@@ -101,3 +102,4 @@ class [[nodiscard]] Result {
   auto tmp = (expr);                                 \
   if (!tmp.is_ok()) return tmp.status();             \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

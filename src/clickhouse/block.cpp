@@ -37,7 +37,7 @@ bool quoted_in_arrays(TypeKind kind) {
 }
 
 Status validate_column(const Column& c, size_t rows) {
-  auto fail = [&](std::string why) {
+  auto fail = [&](const std::string& why) {
     return invalid_argument("column '" + c.name + "' (" + c.type.to_string() + "): " + why);
   };
   if (c.size() != rows) {

@@ -231,7 +231,8 @@ Result<int64_t> parse_datetime(std::string_view text) {
       text[pos++] != ':' || !read_digits(text, pos, 2, s) || h > 23 || mi > 59 || s > 60) {
     return bad("date-time (expected YYYY-MM-DD hh:mm:ss)", text);
   }
-  return days * 86400 + h * 3600 + mi * 60 + s;
+  return static_cast<int64_t>(days) * 86400 + static_cast<int64_t>(h) * 3600 +
+         static_cast<int64_t>(mi) * 60 + s;
 }
 
 Result<int64_t> parse_datetime64(std::string_view text, uint32_t scale) {

@@ -132,7 +132,7 @@ std::optional<int64_t> parse_datetime(std::string_view text) {
   if (pos < text.size() && text[pos] == ':') ++pos;
   if (pos < text.size() && !read_digits(text, pos, 2, om)) return std::nullopt;
   if (pos != text.size() || oh > 23 || om > 59) return std::nullopt;
-  return ms - sign * (oh * 60 + om) * int64_t{60000};
+  return ms - sign * (int64_t{oh} * 60 + om) * int64_t{60000};
 }
 
 std::string format_date(int32_t days) {

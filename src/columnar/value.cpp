@@ -293,7 +293,7 @@ Value coerce_to_int32(const Value& v) {
     return Value(static_cast<int64_t>(std::trunc(std::clamp(*saturate, kMin, kMax))));
   }
   if (v.kind() == Value::Kind::kString) return {};
-  const Value i = to_integer(v);
+  Value i = to_integer(v);
   if (i.is_null()) return i;
   return Value(static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(i.as_int()))));
 }

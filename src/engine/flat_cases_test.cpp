@@ -8,42 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/engine_test_util.h"
+#include "engine/reference_json_test_util.h"
 #include "engine/view.h"
 
 namespace chview::engine {
 namespace {
 
 using namespace testing;  // NOLINT(google-build-using-namespace)
-using Json = nlohmann::ordered_json;
-
-Value to_value(const Json& j) {
-  if (j.is_null()) return {};
-  if (j.is_boolean()) return Value(j.get<bool>());
-  if (j.is_number_integer()) return Value(j.get<int64_t>());
-  if (j.is_number_float()) return Value(j.get<double>());
-  return Value(j.get<std::string>());
-}
-
-// The reference's JSON for one cell: dates and datetimes as epoch milliseconds.
-Json to_json(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      return nullptr;
-    case Value::Kind::kBool:
-      return v.as_bool();
-    case Value::Kind::kInt:
-      return v.as_int();
-    case Value::Kind::kFloat:
-      return v.as_float();
-    case Value::Kind::kString:
-      return v.as_string();
-    case Value::Kind::kDate:
-      return static_cast<int64_t>(v.as_date().days) * 86400000;
-    case Value::Kind::kDateTime:
-      return v.as_datetime().ms;
-  }
-  return nullptr;
-}
 
 ViewConfig to_config(const Json& j) {
   ViewConfig config;

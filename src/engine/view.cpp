@@ -223,7 +223,7 @@ Result<std::unique_ptr<detail::GroupedTree>> make_grouped(const Table& table,
     if (!shown && level != config.group_by.end() && !is_split_only(config)) {
       sort.key_level = static_cast<size_t>(level - config.group_by.begin());
     }
-    sorts.push_back(std::move(sort));
+    sorts.push_back(sort);
   }
   // Column sorts order the split_by column groups (ignored without split_by).
   std::vector<detail::GroupedSort> column_sorts;
@@ -243,7 +243,7 @@ Result<std::unique_ptr<detail::GroupedTree>> make_grouped(const Table& table,
     if (!shown && level != config.split_by.end()) {
       sort.key_level = static_cast<size_t>(level - config.split_by.begin());
     }
-    column_sorts.push_back(std::move(sort));
+    column_sorts.push_back(sort);
   }
   auto tree = std::make_unique<detail::GroupedTree>(
       table, std::move(group_by), std::move(split_by), std::move(outputs), std::move(sorts),

@@ -21,7 +21,7 @@ namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
 constexpr auto kReadTimeout = std::chrono::seconds(60);
-constexpr std::size_t kMaxRequestBody = 64 * 1024;  // only GETs are served
+constexpr std::size_t kMaxRequestBody = std::size_t{64} * 1024;  // only GETs are served
 constexpr std::string_view kWebSocketPath = "/websocket";
 constexpr std::string_view kServerName = "chview";
 

@@ -66,9 +66,9 @@ struct SessionInfo {
 // A request that cannot continue; the dispatcher turns it into a ServerError reply.
 class RequestError : public std::runtime_error {
  public:
-  explicit RequestError(std::string message,
+  explicit RequestError(const std::string& message,
                         proto::StatusCode code = proto::StatusCode::SERVER_ERROR)
-      : std::runtime_error(std::move(message)), code_(code) {}
+      : std::runtime_error(message), code_(code) {}
   proto::StatusCode code() const { return code_; }
 
  private:

@@ -67,11 +67,7 @@ uint64_t rate_batch_rows(double rows_per_second, Millis interval, Millis elapsed
 
 ProducerLoop::ProducerLoop(ProducerOptions options, MarketDataGenerator& generator, BatchSink& sink,
                            Clock& clock, ProducerObserver& observer)
-    : options_(std::move(options)),
-      generator_(generator),
-      sink_(sink),
-      clock_(clock),
-      observer_(observer) {}
+    : options_(options), generator_(generator), sink_(sink), clock_(clock), observer_(observer) {}
 
 uint64_t ProducerLoop::next_batch_rows(Millis elapsed) const {
   uint64_t rows = options_.rows_per_second
