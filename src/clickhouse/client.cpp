@@ -232,7 +232,7 @@ struct Client::Impl {
   }
 };
 
-Client::Client(ConnectionConfig config)
+Client::Client(ConnectionConfig config)  // NOLINT(performance-unnecessary-value-param)
     : Client(config, [config] { return make_http_transport(config); }) {}
 
 Client::Client(ConnectionConfig config, TransportFactory factory)

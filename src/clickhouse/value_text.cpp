@@ -187,11 +187,12 @@ std::string format_floating(Float v) {
       out.append(digits);
     } else if (exponent + 1 >= n) {
       out.append(digits);
-      out.append(static_cast<size_t>(exponent + 1 - n), '0');
+      out.append(static_cast<size_t>(exponent) + 1 - static_cast<size_t>(n), '0');
     } else {
-      out.append(digits, 0, static_cast<size_t>(exponent + 1));
+      const size_t integral = static_cast<size_t>(exponent) + 1;  // exponent >= 0 here
+      out.append(digits, 0, integral);
       out += '.';
-      out.append(digits, static_cast<size_t>(exponent + 1), std::string::npos);
+      out.append(digits, integral, std::string::npos);
     }
     return out;
   }

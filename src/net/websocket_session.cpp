@@ -48,6 +48,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   }
   ~WebSocketSession() override { state_.remove(this); }
 
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): owned here until accepted
   void start(http::request<http::string_body> request) {
     state_.add(this, weak_from_this());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));

@@ -238,10 +238,10 @@ void forward_protobuf_log(google::protobuf::LogLevel, const char*, int,
 }  // namespace
 
 void set_protobuf_log_sink(std::function<void(std::string_view message)> sink) {
-  static google::protobuf::LogHandler* const original =
+  static google::protobuf::LogHandler* const kOriginal =
       google::protobuf::SetLogHandler(&forward_protobuf_log);
   protobuf_log_sink() = std::move(sink);
-  google::protobuf::SetLogHandler(protobuf_log_sink() ? &forward_protobuf_log : original);
+  google::protobuf::SetLogHandler(protobuf_log_sink() ? &forward_protobuf_log : kOriginal);
 }
 
 }  // namespace chview::protocol

@@ -273,6 +273,7 @@ std::vector<Value> GroupedTree::compute_values(size_t node, size_t parent) const
       continue;
     }
     std::vector<std::vector<RowId>> child_rows;
+    child_rows.reserve(child_parts.size());
     for (const auto& child : child_parts) child_rows.push_back(child[k]);
     for (size_t i = 0; i < columns_.size(); ++i) {
       const AggSpec& spec = columns_[i].spec;

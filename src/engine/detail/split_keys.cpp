@@ -47,7 +47,8 @@ std::string split_value_text(const Value& v) {
   return "";
 }
 
-SplitKeys::SplitKeys(const Table& table, std::vector<size_t> columns, std::span<const RowId> rows) {
+SplitKeys::SplitKeys(const Table& table, const std::vector<size_t>& columns,
+                     std::span<const RowId> rows) {
   std::map<std::vector<Value>, std::vector<RowId>, ComboLess> groups;
   for (RowId r : rows) {
     std::vector<Value> key;

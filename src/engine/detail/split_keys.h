@@ -19,7 +19,7 @@ std::string split_value_text(const Value& v);
 class SplitKeys {
  public:
   // Precondition: `columns` are table columns; `rows` live rows.
-  SplitKeys(const Table& table, std::vector<size_t> columns, std::span<const RowId> rows);
+  SplitKeys(const Table& table, const std::vector<size_t>& columns, std::span<const RowId> rows);
 
   size_t size() const { return combos_.size(); }
   // "x|p|" style prefix of combination i (empty without split_by).
