@@ -57,34 +57,6 @@ ViewConfig to_config(const Json& j) {
   return config;
 }
 
-Batch to_batch(const Schema& schema, const Json& rows) {
-  columnar::BatchBuilder b(schema.fields());
-  for (const Json& row : rows) {
-    for (size_t c = 0; c < schema.size(); ++c) {
-      const std::string& name = schema.field(c).name;
-      if (row.contains(name)) {
-        b.append(c, to_value(row[name]));
-      } else {
-        b.append_absent(c);
-      }
-    }
-  }
-  auto batch = std::move(b).finish();
-  EXPECT_TRUE(batch.is_ok()) << batch.status().to_string();
-  return std::move(batch).value();
-}
-
-// Numbers as doubles: the recorded JSON went through JavaScript, where 2.0 is 2.
-Json normalized(const Json& j) {
-  if (j.is_number()) return j.get<double>();
-  if (j.is_array() || j.is_object()) {
-    Json out = j;
-    for (auto& item : out) item = normalized(item);
-    return out;
-  }
-  return j;
-}
-
 // The view's output in the reference's to_columns_string() shape.
 Json output_of(const View& view) {
   ViewSlice s = view.slice({});

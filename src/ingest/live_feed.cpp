@@ -22,24 +22,14 @@ std::string quote_identifier(std::string_view name) {
   return out + "`";
 }
 
-bool is_cursor_kind(TypeKind kind) {
-  switch (kind) {
-    case TypeKind::kInt8:
-    case TypeKind::kInt16:
-    case TypeKind::kInt32:
-    case TypeKind::kInt64:
-    case TypeKind::kUInt8:
-    case TypeKind::kUInt16:
-    case TypeKind::kUInt32:
-    case TypeKind::kUInt64:
-    case TypeKind::kDate:
-    case TypeKind::kDate32:
-    case TypeKind::kDateTime:
-    case TypeKind::kDateTime64:
-      return true;
-    default:
-      return false;
-  }
+// A cursor must grow with new rows: the types that map to Perspective integers, dates
+// and datetimes (not Bool, floats, Decimals or strings).
+bool is_cursor_type(const DataType& type) {
+  if (type.kind == TypeKind::kNullable || type.kind == TypeKind::kLowCardinality) return false;
+  auto mapped = perspective_type(type);
+  return mapped.is_ok() &&
+         (*mapped == columnar::ColumnType::kInteger || *mapped == columnar::ColumnType::kDate ||
+          *mapped == columnar::ColumnType::kDatetime);
 }
 
 uint64_t mix(uint64_t h, uint64_t v) {
@@ -149,7 +139,7 @@ Result<LiveFeed> LiveFeed::make(LiveTableSpec spec, std::vector<SourceColumn> co
                       ? (type->kind == TypeKind::kDateTime || type->kind == TypeKind::kDateTime64)
                       : columns[i].name == spec.cursor;
     if (wanted && !cursor_index) {
-      if (!is_cursor_kind(type->kind)) {
+      if (!is_cursor_type(*type)) {
         return invalid_argument("live table '" + spec.name + "': cursor column '" +
                                 columns[i].name + "' has type " + columns[i].type_text +
                                 "; use an integer, Date or DateTime column");
