@@ -30,6 +30,8 @@ struct ServeConfig {
   std::string node_modules;  // empty: <web root>/../node_modules
   std::size_t max_frame_bytes = 64u << 20;
   std::size_t max_queue_bytes = 256u << 20;
+  // prospective.co is Perspective's hosted viewer: users point it at a server by URL.
+  std::vector<std::string> allowed_origins = {"https://prospective.co"};
   std::string log_level = "info";
   // Live ClickHouse tables: from --table flags and/or the [[table]] entries of --config.
   std::string config_file;
@@ -49,6 +51,7 @@ struct ExplicitFlags {
   CLI::Option* port = nullptr;
   CLI::Option* writable = nullptr;
   CLI::Option* max_frame = nullptr;
+  CLI::Option* allow_origin = nullptr;
 };
 
 // Folds the config file and the --table flags into `config.live_tables`.
@@ -60,6 +63,9 @@ Status resolve_live_tables(ServeConfig& config, const ExplicitFlags& flags) {
     if (flags.writable->count() == 0 && file.writable) config.writable = *file.writable;
     if (flags.max_frame->count() == 0 && file.max_frame_bytes) {
       config.max_frame_bytes = *file.max_frame_bytes;
+    }
+    if (flags.allow_origin->count() == 0 && file.allowed_origins) {
+      config.allowed_origins = *file.allowed_origins;
     }
     if (!config.clickhouse.url && file.clickhouse_url) config.clickhouse.url = file.clickhouse_url;
     config.live_tables = std::move(file.tables);
@@ -157,6 +163,7 @@ net::ServerOptions net_options_for(const ServeConfig& config, const WebDirs& dir
   options.host = config.host;
   options.port = config.port;
   options.max_frame_bytes = config.max_frame_bytes;
+  options.allowed_origins = config.allowed_origins;
   options.max_queue_bytes = config.max_queue_bytes;
   options.handle_signals = true;
   options.mounts = package_mounts(dirs.node_modules);
@@ -250,6 +257,13 @@ void add_serve_command(CLI::App& cli, CommandRun& run) {
       cmd->add_option("--max-frame", config->max_frame_bytes,
                       "Largest incoming WebSocket message in bytes; larger ones close the "
                       "connection (1009)")
+          ->capture_default_str();
+  flags.allow_origin =
+      cmd->add_option(
+             "--allow-origin", config->allowed_origins,
+             "Another web origin (scheme://host[:port]) whose pages may open /websocket; "
+             "repeatable; "
+             "\"*\" allows any. chview's own page and non-browser clients are always allowed")
           ->capture_default_str();
   cmd->add_option("--max-queue", config->max_queue_bytes,
                   "Bytes a client may have queued before it is disconnected as too slow")

@@ -117,8 +117,8 @@ Result<ServeFileConfig> parse_serve_config(std::string_view toml_text) {
   CHVIEW_RETURN_IF_ERROR(check_known_keys(root, "", {"server", "clickhouse", "table"}));
   ServeFileConfig config;
   if (const toml::table* server = root["server"].as_table()) {
-    CHVIEW_RETURN_IF_ERROR(
-        check_known_keys(*server, "server", {"host", "port", "writable", "max_frame"}));
+    CHVIEW_RETURN_IF_ERROR(check_known_keys(
+        *server, "server", {"host", "port", "writable", "max_frame", "allow_origins"}));
     if (const toml::node* host = server->get("host")) {
       if (!host->value<std::string>()) return key_error("server", "host", "a string");
       config.host = *host->value<std::string>();
@@ -140,6 +140,18 @@ Result<ServeFileConfig> parse_serve_config(std::string_view toml_text) {
       } else {
         return key_error("server", "max_frame", "a size like \"64MiB\"");
       }
+    }
+    if (const toml::node* origins = server->get("allow_origins")) {
+      const toml::array* list = origins->as_array();
+      if (!list) return key_error("server", "allow_origins", "a list of strings");
+      std::vector<std::string> values;
+      for (const toml::node& entry : *list) {
+        if (!entry.value<std::string>()) {
+          return key_error("server", "allow_origins", "a list of strings");
+        }
+        values.push_back(*entry.value<std::string>());
+      }
+      config.allowed_origins = std::move(values);
     }
   }
   if (const toml::table* ch = root["clickhouse"].as_table()) {

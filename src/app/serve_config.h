@@ -6,6 +6,7 @@
 //   port = 8080
 //   writable = false           # clients may create/update/delete tables
 //   max_frame = "64MiB"        # largest incoming WebSocket message (bytes or KiB/MiB/GiB)
+//   allow_origins = ["https://dashboards.example"]  # other pages that may connect ("*": any)
 //
 //   [clickhouse]
 //   url = "http://admin:admin123@127.0.0.1:8123/default"   # else CLICKHOUSE_URL etc.
@@ -39,6 +40,7 @@ struct ServeFileConfig {
   std::optional<uint16_t> port;
   std::optional<bool> writable;
   std::optional<size_t> max_frame_bytes;
+  std::optional<std::vector<std::string>> allowed_origins;
   std::optional<std::string> clickhouse_url;
   std::vector<ingest::LiveTableSpec> tables;
 };

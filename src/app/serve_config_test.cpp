@@ -12,6 +12,7 @@ host = "0.0.0.0"
 port = 9090
 writable = true
 max_frame = "8MiB"
+allow_origins = ["https://a.example", "*"]
 
 [clickhouse]
 url = "http://u:p@h:8123/db"
@@ -34,6 +35,7 @@ cursor = "seq"
   EXPECT_EQ(config->port, 9090);
   EXPECT_EQ(config->writable, true);
   EXPECT_EQ(config->max_frame_bytes, 8u << 20);
+  EXPECT_EQ(config->allowed_origins, (std::vector<std::string>{"https://a.example", "*"}));
   EXPECT_EQ(config->clickhouse_url, "http://u:p@h:8123/db");
   ASSERT_EQ(config->tables.size(), 2u);
   EXPECT_EQ(config->tables[0].name, "stocks");
@@ -60,6 +62,8 @@ TEST(ServeConfig, ErrorsNameTheProblem) {
   expect_error("[[table]]\nname = \"t\"\n", "exactly one of table or query");
   expect_error("[[table]]\nsource = \"t\"\nlimit = 5\nindex = \"id\"\n", "exclusive");
   expect_error("[server\n", "line 1");
+  expect_error("[server]\nallow_origins = \"*\"\n", "server.allow_origins");
+  expect_error("[server]\nallow_origins = [1]\n", "server.allow_origins");
 }
 
 TEST(ServeConfig, ByteSizes) {

@@ -11,6 +11,7 @@
 
 #include "net/detail/shared_state.h"
 #include "net/detail/websocket_session.h"
+#include "net/origin.h"
 #include "net/static_files.h"
 
 namespace chview::net::detail {
@@ -67,6 +68,12 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
     auto& req = parser_->get();
     if (beast::websocket::is_upgrade(req) && path_of(req.target()) == kWebSocketPath &&
         !state_.stopping) {
+      if (!origin_allowed(req[http::field::origin], req[http::field::host],
+                          state_.options.allowed_origins)) {
+        spdlog::warn("refused a WebSocket from origin {}", req[http::field::origin]);
+        return send_text(req, http::status::forbidden,
+                         "origin not allowed (chview serve --allow-origin)\n");
+      }
       stream_.expires_never();
       start_websocket_session(std::move(stream_), parser_->release(), state_);
       return;

@@ -41,6 +41,9 @@ struct ServerOptions {
   std::size_t max_queue_bytes = 256u << 20;
   // Stop on SIGINT/SIGTERM (the `chview serve` process); tests leave it off.
   bool handle_signals = false;
+  // Browser origins besides chview's own page that may open /websocket ("*": any); see
+  // origin.h. Requests without an Origin header (non-browser clients) are always served.
+  std::vector<std::string> allowed_origins;
   // Extra "name value" lines appended to /metrics (called on the io thread).
   std::function<std::string()> extra_metrics;
 };

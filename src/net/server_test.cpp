@@ -327,6 +327,44 @@ TEST_F(ServerTest, MissingFilesAndTraversalAre404) {
   EXPECT_EQ(get("/pkg/thing/%2e%2e/%2e%2e/secret.txt").result(), http::status::not_found);
 }
 
+TEST_F(ServerTest, WebSocketFromAForeignOriginIsRefusedWith403) {
+  start();
+  auto upgrade_with_origin = [this](const std::string& origin) {
+    tcp::socket socket(io_);
+    socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+    http::request<http::empty_body> req{http::verb::get, "/websocket", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::origin, origin);
+    req.set(http::field::connection, "Upgrade");
+    req.set(http::field::upgrade, "websocket");
+    req.set(http::field::sec_websocket_version, "13");
+    req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+    http::write(socket, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(socket, buffer, res);
+    return res.result();
+  };
+  EXPECT_EQ(upgrade_with_origin("http://evil.example"), http::status::forbidden);
+  EXPECT_EQ(upgrade_with_origin("http://127.0.0.1"), http::status::switching_protocols);
+  EXPECT_TRUE(eventually([this] { return stats_.created.load() == 1; }));
+}
+
+TEST_F(ServerTest, ListedOriginsMayOpenTheWebSocket) {
+  ServerOptions options;
+  options.allowed_origins = {"https://dashboards.example"};
+  start(std::move(options));
+  websocket::stream<tcp::socket> ws(io_);
+  ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+    req.set(http::field::origin, "https://dashboards.example");
+  }));
+  ws.handshake("127.0.0.1", "/websocket");
+  ws.binary(true);
+  ws.write(asio::buffer(std::string("hi")));
+  EXPECT_EQ(read_text(ws), "echo:hi");
+}
+
 TEST_F(ServerTest, HealthzMetricsAndKeepAlive) {
   start();
   tcp::socket socket(io_);
