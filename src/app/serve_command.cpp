@@ -192,11 +192,12 @@ int run_serve(const ServeConfig& config) {
   protocol::ServerOptions protocol_options;
   protocol_options.writable = config.writable;
   auto protocol_server = std::make_shared<protocol::Server>(protocol_options);
-  auto net_server =
-      net::Server::create(net_options_for(config, *dirs, protocol_server),
-                          [protocol_server](std::shared_ptr<protocol::FrameSink> sink) {
-                            return protocol_server->open_session(std::move(sink));
-                          });
+  auto net_server = net::Server::create(
+      net_options_for(config, *dirs, protocol_server),
+      [protocol_server](std::shared_ptr<protocol::FrameSink> sink, std::string_view target) {
+        return protocol_server->open_session(std::move(sink),
+                                             protocol::parse_session_hints(target));
+      });
   if (!net_server.is_ok()) {
     spdlog::error("{}", net_server.status().to_string());
     return 1;

@@ -74,9 +74,9 @@ struct ViewDelta {
 };
 
 struct ViewOptions {
-  // Pivoted views: group_by, split_by, group_rollup_mode TOTAL. Off by default while the
-  // protocol layer advertises group_by=false/split_by=false (its tests expect make() to
-  // refuse group_by); the session that wires pivots passes true (or flips the default).
+  // Pivoted views: group_by, split_by, group_rollup_mode TOTAL. The protocol layer passes
+  // true (protocol/view_requests.cpp make_view_or_throw); off by default for callers that
+  // only want flat views.
   bool pivot = false;
 };
 

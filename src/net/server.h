@@ -49,8 +49,10 @@ struct ServerOptions {
 };
 
 // Creates the protocol session of a new WebSocket connection (on the io thread).
-using SessionFactory =
-    std::function<std::unique_ptr<protocol::Session>(std::shared_ptr<protocol::FrameSink> sink)>;
+// `target` is the upgrade request's target ("/websocket?minmax=scalar"), whose query may
+// carry client hints.
+using SessionFactory = std::function<std::unique_ptr<protocol::Session>(
+    std::shared_ptr<protocol::FrameSink> sink, std::string_view target)>;
 
 class Server {
  public:

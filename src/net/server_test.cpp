@@ -28,7 +28,8 @@ struct SessionStats {
   std::atomic<int> created{0};
   std::atomic<int> destroyed{0};
   std::mutex mutex;
-  std::vector<std::string> frames;  // every frame any session received, in order
+  std::vector<std::string> frames;   // every frame any session received, in order
+  std::vector<std::string> targets;  // the upgrade target each session was opened with
 };
 
 // Echoes each frame as "echo:<frame>"; "close" asks the transport to close;
@@ -101,7 +102,9 @@ class ServerTest : public ::testing::Test {
     options.port = 0;
     options.mounts = {{"/", root_ / "web"}, {"/pkg/thing/", root_ / "pkg"}};
     options.extra_metrics = [] { return std::string("chview_test_extra 7\n"); };
-    auto server = Server::create(std::move(options), [this](auto sink) {
+    auto server = Server::create(std::move(options), [this](auto sink, std::string_view target) {
+      std::lock_guard lock(stats_.mutex);
+      stats_.targets.emplace_back(target);
       return std::make_unique<FakeSession>(std::move(sink), stats_);
     });
     ASSERT_TRUE(server.is_ok()) << server.status().to_string();
@@ -350,6 +353,16 @@ TEST_F(ServerTest, WebSocketFromAForeignOriginIsRefusedWith403) {
   EXPECT_TRUE(eventually([this] { return stats_.created.load() == 1; }));
 }
 
+TEST_F(ServerTest, TheSessionFactorySeesTheUpgradeTarget) {
+  start();
+  websocket::stream<tcp::socket> ws(io_);
+  ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  ws.handshake("127.0.0.1", "/websocket?minmax=text");
+  ASSERT_TRUE(eventually([this] { return stats_.created.load() == 1; }));
+  std::lock_guard lock(stats_.mutex);
+  EXPECT_EQ(stats_.targets, std::vector<std::string>{"/websocket?minmax=text"});
+}
+
 TEST_F(ServerTest, ListedOriginsMayOpenTheWebSocket) {
   ServerOptions options;
   options.allowed_origins = {"https://dashboards.example"};
@@ -385,7 +398,7 @@ TEST(ServerCreate, ReportsAPortInUse) {
   ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
-  auto no_session = [](auto) { return std::unique_ptr<protocol::Session>(); };
+  auto no_session = [](auto, auto) { return std::unique_ptr<protocol::Session>(); };
   auto first = Server::create(options, no_session);
   ASSERT_TRUE(first.is_ok());
   options.port = (*first)->port();

@@ -51,6 +51,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   // NOLINTNEXTLINE(performance-unnecessary-value-param): owned here until accepted
   void start(http::request<http::string_body> request) {
     state_.add(this, weak_from_this());
+    target_ = std::string(request.target());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "chview"); }));
@@ -91,7 +92,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
     state_.metrics.ws_connections_open.fetch_add(1, std::memory_order_relaxed);
     spdlog::info("ws {}: connected", peer_);
     try {
-      session_ = state_.factory(std::make_shared<Sink>(weak_from_this()));
+      session_ = state_.factory(std::make_shared<Sink>(weak_from_this()), target_);
     } catch (const std::exception& e) {
       spdlog::error("ws {}: could not open a session: {}", peer_, e.what());
     }
@@ -202,6 +203,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   websocket::stream<beast::tcp_stream> ws_;
   SharedState& state_;
   std::string peer_;
+  std::string target_;  // of the upgrade request, for the session factory
   beast::flat_buffer buffer_;
   std::unique_ptr<protocol::Session> session_;
   std::deque<Frame> queue_;

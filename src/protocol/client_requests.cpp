@@ -29,10 +29,99 @@ void add_filter_ops(proto::GetFeaturesResp& features, proto::ColumnType type,
   }
 }
 
-void add_default_aggregate(proto::GetFeaturesResp& features, proto::ColumnType type,
-                           const char* name) {
+// Perspective 5.5.1's aggregate menu per type (what its server sends), in its order: the
+// viewer's default aggregate is the first entry. Two-argument aggregates name the type
+// of their extra column. Older clients (3.8, 4.x) decode the same message.
+struct AggregateEntry {
+  std::string_view name;
+  bool takes_float_argument = false;
+};
+constexpr std::array<AggregateEntry, 15> kStringAggregates = {{{"count"},
+                                                               {"any"},
+                                                               {"distinct count"},
+                                                               {"distinct leaf"},
+                                                               {"dominant"},
+                                                               {"first"},
+                                                               {"join"},
+                                                               {"last"},
+                                                               {"last by index"},
+                                                               {"median"},
+                                                               {"q1"},
+                                                               {"q3"},
+                                                               {"unique"},
+                                                               {"min by", true},
+                                                               {"max by", true}}};
+constexpr std::array<AggregateEntry, 17> kDateAggregates = {{{"count"},
+                                                             {"any"},
+                                                             {"avg"},
+                                                             {"distinct count"},
+                                                             {"distinct leaf"},
+                                                             {"dominant"},
+                                                             {"first"},
+                                                             {"high"},
+                                                             {"low"},
+                                                             {"min"},
+                                                             {"max"},
+                                                             {"last by index"},
+                                                             {"last"},
+                                                             {"median"},
+                                                             {"q1"},
+                                                             {"q3"},
+                                                             {"unique"}}};
+constexpr std::array<AggregateEntry, 33> kNumberAggregates = {{{"sum"},
+                                                               {"abs sum"},
+                                                               {"any"},
+                                                               {"avg"},
+                                                               {"count"},
+                                                               {"distinct count"},
+                                                               {"distinct leaf"},
+                                                               {"dominant"},
+                                                               {"first"},
+                                                               {"gmv"},
+                                                               {"high"},
+                                                               {"low"},
+                                                               {"max"},
+                                                               {"min"},
+                                                               {"high minus low"},
+                                                               {"last by index"},
+                                                               {"last minus first"},
+                                                               {"last"},
+                                                               {"mean"},
+                                                               {"median"},
+                                                               {"mul"},
+                                                               {"q1"},
+                                                               {"q3"},
+                                                               {"pct sum parent"},
+                                                               {"pct sum total"},
+                                                               {"stddev"},
+                                                               {"sum abs"},
+                                                               {"sum not null"},
+                                                               {"unique"},
+                                                               {"var"},
+                                                               {"weighted mean", true},
+                                                               {"min by", true},
+                                                               {"max by", true}}};
+constexpr std::array<AggregateEntry, 11> kBooleanAggregates = {{{"count"},
+                                                                {"and"},
+                                                                {"any"},
+                                                                {"distinct count"},
+                                                                {"distinct leaf"},
+                                                                {"dominant"},
+                                                                {"first"},
+                                                                {"last"},
+                                                                {"last by index"},
+                                                                {"or"},
+                                                                {"unique"}}};
+
+template <size_t N>
+void add_aggregates(proto::GetFeaturesResp& features, proto::ColumnType type,
+                    const std::array<AggregateEntry, N>& entries) {
   auto& options = (*features.mutable_aggregates())[static_cast<uint32_t>(type)];
-  options.add_aggregates()->set_name(name);
+  for (const AggregateEntry& entry : entries) {
+    auto* aggregate = options.add_aggregates();
+    aggregate->set_name(std::string(entry.name));
+    if (entry.takes_float_argument) aggregate->add_args(proto::FLOAT);
+  }
 }
 
 // Resident memory from /proc (Linux); 0 elsewhere. Only a status display reads it.
@@ -47,10 +136,10 @@ uint64_t resident_bytes() {
 
 void get_features(RequestContext& ctx) {
   auto& features = *ctx.response.mutable_get_features_resp();
-  // Advertise exactly what the v1 engine does: flat views with filter, sort, live
-  // updates. No group_by/split_by/expressions, so the viewer hides those controls.
-  features.set_group_by(false);
-  features.set_split_by(false);
+  // What the engine computes: flat, grouped, pivoted and split-only views with filter,
+  // sort and live updates; no expressions, so the viewer hides "New Column".
+  features.set_group_by(true);
+  features.set_split_by(true);
   features.set_expressions(false);
   features.set_on_update(true);
   features.set_sort(true);
@@ -58,15 +147,18 @@ void get_features(RequestContext& ctx) {
   for (auto type : {proto::INTEGER, proto::FLOAT, proto::DATE, proto::DATETIME, proto::BOOLEAN}) {
     add_filter_ops(features, type, kOtherFilterOps);
   }
-  // Only the default aggregate per type: viewers (4.x and 5.x) pick the first entry
-  // for every column, and flat views ignore aggregates anyway.
-  add_default_aggregate(features, proto::STRING, "count");
-  add_default_aggregate(features, proto::DATE, "count");
-  add_default_aggregate(features, proto::DATETIME, "count");
-  add_default_aggregate(features, proto::BOOLEAN, "count");
-  add_default_aggregate(features, proto::INTEGER, "sum");
-  add_default_aggregate(features, proto::FLOAT, "sum");
+  add_aggregates(features, proto::STRING, kStringAggregates);
+  add_aggregates(features, proto::DATE, kDateAggregates);
+  add_aggregates(features, proto::DATETIME, kDateAggregates);
+  add_aggregates(features, proto::INTEGER, kNumberAggregates);
+  add_aggregates(features, proto::FLOAT, kNumberAggregates);
+  add_aggregates(features, proto::BOOLEAN, kBooleanAggregates);
   features.add_group_rollup_mode(proto::ROLLUP);
+  features.add_group_rollup_mode(proto::FLAT);
+  features.add_group_rollup_mode(proto::TOTAL);
+  // Split rollup (total column groups) is not computed yet: FLAT only, so the viewer
+  // offers no other split mode.
+  features.add_split_rollup_mode(proto::SPLIT_ROLLUP_MODE_FLAT);
   // window_aggregates stays empty: older clients cannot decode it, and the viewer then
   // hides window columns.
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +56,11 @@ void table_on_delete(RequestContext& ctx);
 void table_remove_delete(RequestContext& ctx);
 
 // view_requests.cpp
+// A view over `table` (flat, grouped, pivoted or split-only) for a TableMakeViewReq's
+// config; throws RequestError with the engine's text (Perspective's for user errors,
+// "chview: … is not supported yet" for what chview cannot compute).
+std::unique_ptr<engine::View> make_view_or_throw(const engine::Table& table,
+                                                 const proto::ViewConfig& config);
 void view_column_paths(RequestContext& ctx);
 void view_delete(RequestContext& ctx);
 void view_dimensions(RequestContext& ctx);

@@ -5,6 +5,7 @@
 
 #include "columnar/datetime.h"
 #include "protocol/encode/utf8.h"
+#include "protocol/view_layout.h"
 
 namespace chview::protocol::detail {
 namespace {
@@ -140,13 +141,12 @@ void view_config_to_proto(const engine::ViewConfig& config, const engine::Table&
   }
   for (const auto& g : config.group_by) out->add_group_by(g);
   for (const auto& s : config.split_by) out->add_split_by(s);
-  if (!config.group_by.empty()) {
-    auto& aggregates = *out->mutable_aggregates();
-    for (const auto& a : config.aggregates) {
-      auto& list = aggregates[a.column];
-      list.add_aggregations(a.name);
-      for (const auto& arg : a.args) list.add_aggregations(arg);
-    }
+  // Grouped, pivoted and split-only views report the aggregate of every column they
+  // aggregate, defaults and hidden sort columns included (§4.8).
+  for (const auto& a : reported_aggregates(view)) {
+    auto& list = (*out->mutable_aggregates())[a.column];
+    list.add_aggregations(a.name);
+    for (const auto& arg : a.args) list.add_aggregations(arg);
   }
   for (const auto& s : config.sort) {
     bool column_sort = s.op == engine::SortOp::kColAsc || s.op == engine::SortOp::kColDesc ||

@@ -8,6 +8,7 @@
 #include "protocol/encode/arrow_adapter.h"
 #include "protocol/server_state.h"
 #include "protocol/session_impl.h"
+#include "protocol/view_layout.h"
 
 namespace chview::protocol {
 namespace detail {
@@ -61,7 +62,7 @@ void ServerState::propagate(const engine::Table& table, const engine::TableDelta
     if (entry.on_update.empty()) continue;
     std::string arrow_delta;
     if (entry.row_deltas) {
-      auto encoded = encode::encode_arrow(entry.view->rows(view_delta.changed_rows));
+      auto encoded = detail::encode_row_delta(*entry.view, view_delta.changed_rows);
       if (encoded.is_ok()) arrow_delta = std::move(encoded).value();
     }
     for (const Subscriber& sub : entry.on_update) {
@@ -172,8 +173,27 @@ Server::Server(ServerOptions options) : state_(std::make_shared<detail::ServerSt
 
 Server::~Server() = default;
 
-std::unique_ptr<Session> Server::open_session(std::shared_ptr<FrameSink> sink) {
-  return std::make_unique<detail::SessionImpl>(state_, std::move(sink));
+std::unique_ptr<Session> Server::open_session(std::shared_ptr<FrameSink> sink,
+                                              const SessionHints& hints) {
+  auto session = std::make_unique<detail::SessionImpl>(state_, std::move(sink));
+  state_->sessions.at(session->id()).min_max_hint = hints.min_max;
+  return session;
+}
+
+SessionHints parse_session_hints(std::string_view target) {
+  SessionHints hints;
+  const size_t query_start = target.find('?');
+  if (query_start == std::string_view::npos) return hints;
+  std::string_view query = target.substr(query_start + 1);
+  while (!query.empty()) {
+    const size_t end = query.find('&');
+    const std::string_view param = query.substr(0, end);
+    if (param == "minmax=scalar") hints.min_max = MinMaxEncoding::kScalar;
+    if (param == "minmax=text") hints.min_max = MinMaxEncoding::kJsonText;
+    if (end == std::string_view::npos) break;
+    query.remove_prefix(end + 1);
+  }
+  return hints;
 }
 
 Status Server::host_table(std::shared_ptr<engine::Table> table) {

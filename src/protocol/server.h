@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "base/status.h"
@@ -39,6 +40,16 @@ struct ServerOptions {
   MinMaxEncoding default_min_max = MinMaxEncoding::kScalar;
 };
 
+// What a client may tell about itself in the WebSocket URL's query, for what its
+// messages leave ambiguous (§6.3): `minmax=scalar` (4.4+ decoders) or `minmax=text`
+// (3.x–4.3).
+struct SessionHints {
+  std::optional<MinMaxEncoding> min_max;
+};
+// Reads the hints from a request target such as "/websocket?minmax=scalar"; unknown
+// parameters and values are ignored.
+SessionHints parse_session_hints(std::string_view target);
+
 class Server {
  public:
   explicit Server(ServerOptions options = {});
@@ -47,7 +58,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // A new client connection; every Response frame for it goes to `sink`.
-  std::unique_ptr<Session> open_session(std::shared_ptr<FrameSink> sink);
+  std::unique_ptr<Session> open_session(std::shared_ptr<FrameSink> sink,
+                                        const SessionHints& hints = {});
 
   // Publishes a table under table->name(); hosted-table subscribers are notified.
   // Error (kAlreadyExists) if the name is taken.

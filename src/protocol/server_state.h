@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -58,9 +59,10 @@ struct ViewEntry {
 struct SessionInfo {
   std::shared_ptr<FrameSink> sink;
   // Client-generation hints (§6.3).
-  bool hosted_tables_subscriber = false;  // viewer >= 5.0
-  bool sent_leaves_only = false;          // 3.x/4.0–4.2
-  bool sent_legacy_names_flag = false;    // >= 4.5
+  bool hosted_tables_subscriber = false;       // viewer >= 5.0
+  bool sent_leaves_only = false;               // 3.x/4.0–4.2
+  bool sent_legacy_names_flag = false;         // >= 4.5
+  std::optional<MinMaxEncoding> min_max_hint;  // from the WebSocket URL (SessionHints)
 };
 
 // A request that cannot continue; the dispatcher turns it into a ServerError reply.

@@ -69,7 +69,7 @@ TEST_F(ServerTest, ResponseBytesMatchTheSpecExamples) {
   EXPECT_EQ(hex(client.sink->frames[0]), "08 ac 02");
   client.sink->frames.clear();
 
-  // make_view reply (flat config: the v1 engine has no group_by).
+  // make_view reply (flat config).
   std::vector<std::string> reply = client.send_bytes(unhex("08 05 12 01 74 32 04 0a 02 76 31"));
   ASSERT_EQ(reply.size(), 1u);
   EXPECT_EQ(hex(reply[0]), "08 05 12 01 74 32 04 0a 02 76 31");
@@ -105,8 +105,8 @@ TEST_F(ServerTest, ViewerLoadSequence) {
   proto::Request features = client.request();
   features.mutable_get_features_req();
   auto f = client.call(features).get_features_resp();
-  EXPECT_FALSE(f.group_by());
-  EXPECT_FALSE(f.split_by());
+  EXPECT_TRUE(f.group_by());
+  EXPECT_TRUE(f.split_by());
   EXPECT_FALSE(f.expressions());
   EXPECT_TRUE(f.on_update());
   EXPECT_TRUE(f.sort());
@@ -255,7 +255,7 @@ TEST_F(ServerTest, EveryTruncationOfARequestGetsOneReplyOrAClose) {
       EXPECT_EQ(decode(frames[0]).msg_id(), 300u);
     }
   }
-  EXPECT_EQ(server.live_view_count(), 0u);  // group_by is refused by the v1 engine
+  EXPECT_EQ(server.live_view_count(), 0u);  // each view died with its session
 }
 
 TEST_F(ServerTest, MutatedFramesGetAtMostOneReply) {

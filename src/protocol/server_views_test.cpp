@@ -164,9 +164,11 @@ TEST_F(ViewsTest, MakeViewErrorsComeFromTheEngine) {
   auto r = client.call(bad);
   EXPECT_EQ(r.server_error().message(), "Invalid column 'nope' found in View columns.\n");
 
-  proto::Request grouped = make_view(client, "v");
-  config_of(grouped)->add_group_by("k");
-  EXPECT_TRUE(client.call(grouped).has_server_error());
+  // What the engine cannot compute is refused with a text naming chview.
+  proto::Request expression = make_view(client, "v");
+  (*config_of(expression)->mutable_expressions())["x"] = "\"v\" + 1";
+  EXPECT_EQ(client.call(expression).server_error().message(),
+            "chview: expressions are not supported yet");
 
   ASSERT_TRUE(client.call(make_view(client, "v")).has_table_make_view_resp());
   EXPECT_TRUE(client.call(make_view(client, "v")).has_server_error());  // id in use
@@ -218,6 +220,22 @@ TEST_F(ViewsTest, MinMaxIsAScalarForModernClients) {
   mm = client.request("v");
   mm.mutable_view_get_min_max_req()->set_column_name("nope");
   EXPECT_TRUE(client.call(mm).has_server_error());
+}
+
+TEST_F(ViewsTest, MinMaxFollowsTheHintOfTheWebSocketUrl) {
+  EXPECT_EQ(parse_session_hints("/websocket?minmax=text").min_max, MinMaxEncoding::kJsonText);
+  EXPECT_EQ(parse_session_hints("/websocket?a=1&minmax=scalar").min_max, MinMaxEncoding::kScalar);
+  EXPECT_FALSE(parse_session_hints("/websocket?minmax=bogus").min_max.has_value());
+  EXPECT_FALSE(parse_session_hints("/websocket").min_max.has_value());
+
+  // A view built like a modern client's would get a Scalar; the hint says text.
+  TestClient client(server, parse_session_hints("/websocket?minmax=text"));
+  ASSERT_TRUE(client.call(make_view(client, "v")).has_table_make_view_resp());
+  proto::Request mm = client.request("v");
+  mm.mutable_view_get_min_max_req()->set_column_name("v");
+  auto resp = client.call(mm).view_get_min_max_resp();
+  EXPECT_EQ(resp.min(), "10");
+  EXPECT_EQ(resp.max(), "40");
 }
 
 TEST_F(ViewsTest, MinMaxIsJsonTextForLegacyClients) {

@@ -17,6 +17,7 @@ class SessionImpl final : public Session {
   SessionImpl& operator=(const SessionImpl&) = delete;
 
   void handle_frame(std::string_view frame) override;
+  SessionId id() const { return id_; }
 
  private:
   std::shared_ptr<ServerState> state_;

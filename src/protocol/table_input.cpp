@@ -347,8 +347,7 @@ Result<RawColumns> parse_table_data(const proto::MakeTableData& data) {
       return parse_csv(data.from_csv());
     case proto::MakeTableData::kFromNdjson:
       return parse_ndjson(data.from_ndjson());
-    case proto::MakeTableData::kFromArrow:
-      return unsupported("chview: Arrow input is not supported yet (use JSON or CSV)");
+    case proto::MakeTableData::kFromArrow:  // parse_arrow()
     case proto::MakeTableData::kFromView:
     case proto::MakeTableData::kFromSchema:
     case proto::MakeTableData::DATA_NOT_SET:

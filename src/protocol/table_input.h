@@ -1,5 +1,5 @@
-// Internal to protocol/: turns MakeTableData (schema, JSON rows/columns, CSV, NDJSON)
-// into engine input. Text is untrusted: every failure is a Status.
+// Internal to protocol/: turns MakeTableData (schema, JSON rows/columns, CSV, NDJSON,
+// Arrow IPC) into engine input. Input is untrusted: every failure is a Status.
 #pragma once
 
 #include <optional>
@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "arrow/ipc_reader.h"
 #include "base/status.h"
 #include "columnar/batch.h"
 #include "columnar/types.h"
@@ -33,7 +34,7 @@ struct RawColumns {
 };
 
 // Parses from_rows / from_cols / from_csv / from_ndjson. Other variants are errors
-// (from_schema and from_view are handled by the caller).
+// (from_schema, from_view and from_arrow are handled by the caller).
 Result<RawColumns> parse_table_data(const proto::MakeTableData& data);
 
 // A JSON list of scalars ("[1, 2]", TableRemoveReq's usual form); nullopt otherwise.
@@ -49,5 +50,32 @@ columnar::Schema infer_schema(const RawColumns& raw);
 // Cells `raw` lacks (a column it does not have, a key a row omitted) are absent
 // (columnar::Batch::is_present): an index table keeps their old value, new rows get null.
 Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema);
+
+// --- Arrow input (table_input_arrow.cpp) ---
+
+// MakeTableData.from_arrow decoded (an Arrow IPC stream or file); repeated column names
+// get '*' appended until unique, as Perspective renames them.
+Result<arrow::DecodedTable> parse_arrow(std::string_view bytes);
+
+// The schema of a table made from Arrow: Arrow column order, every int width (and
+// time32/64) → integer, float/double/decimal128 → float, bool → boolean, date32/64 →
+// date, timestamp (any unit, time zone ignored) → datetime, utf8/large_utf8/binary/
+// dictionary/null → string; other types are an error naming the type.
+Result<columnar::Schema> arrow_schema(const arrow::DecodedTable& arrow);
+
+// The Arrow rows as a batch of `schema` (matched by name; extra Arrow columns ignored;
+// schema columns the Arrow lacks are absent cells). Arrow nulls are explicit nulls.
+// Numbers convert to integer/float columns (floats truncate into integers like wasm's
+// int32); other type mismatches fail with Perspective's error text.
+Result<columnar::Batch> arrow_to_batch(const arrow::DecodedTable& arrow,
+                                       const columnar::Schema& schema);
+
+// Update / replace data of any input format as a batch of `schema`.
+Result<columnar::Batch> parse_write_data(const proto::MakeTableData& data,
+                                         const columnar::Schema& schema);
+
+// TableRemoveReq data in Arrow form: the values of its `index` column, as keys.
+Result<std::vector<columnar::Value>> arrow_keys(std::string_view bytes,
+                                                const columnar::Field& index);
 
 }  // namespace chview::protocol::detail

@@ -99,6 +99,14 @@ Result<std::unique_ptr<engine::Table>> make_table_from(ServerState& state, const
     if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply_initial_data(batch).status());
     return table;
   }
+  if (data.has_from_arrow()) {
+    CHVIEW_ASSIGN_OR_RETURN(arrow::DecodedTable arrow, parse_arrow(data.from_arrow()));
+    CHVIEW_ASSIGN_OR_RETURN(columnar::Schema schema, arrow_schema(arrow));
+    CHVIEW_ASSIGN_OR_RETURN(auto table, engine::Table::make(name, schema, options));
+    CHVIEW_ASSIGN_OR_RETURN(columnar::Batch batch, arrow_to_batch(arrow, schema));
+    if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply_initial_data(batch).status());
+    return table;
+  }
   CHVIEW_ASSIGN_OR_RETURN(RawColumns raw, parse_table_data(data));
   std::set<std::string> seen(raw.names.begin(), raw.names.end());
   if (seen.size() != raw.names.size()) return invalid_argument("chview: duplicate column names");
@@ -117,9 +125,12 @@ std::vector<columnar::Value> keys_to_remove(const proto::MakeTableData& data,
   if (data.has_from_rows()) {
     if (auto keys = parse_key_list(data.from_rows())) return std::move(*keys);
   }
-  RawColumns raw = value_or_throw(parse_table_data(data));
   auto index = table.index_column();
   if (!index) throw RequestError("Cannot remove from unindexed Table\n");
+  if (data.has_from_arrow()) {
+    return value_or_throw(arrow_keys(data.from_arrow(), table.schema().field(*index)));
+  }
+  RawColumns raw = value_or_throw(parse_table_data(data));
   const std::string& key_name = table.schema().field(*index).name;
   for (size_t i = 0; i < raw.names.size(); ++i) {
     if (raw.names[i] == key_name) return raw.values[i];
@@ -152,13 +163,12 @@ void table_make_view(RequestContext& ctx) {
     throw RequestError("chview: view id '" + req.view_id() + "' is already in use");
   }
   check_filter_columns(entry.table->schema(), req.config());
-  auto view = engine::View::make(*entry.table, view_config_from_proto(req.config()));
-  if (!view.is_ok()) throw RequestError(view.status().message());
+  auto view = make_view_or_throw(*entry.table, req.config());
   ViewEntry& v = ctx.state.views[req.view_id()];
   v.id = req.view_id();
   v.table_name = ctx.request.entity_id();
   v.table = entry.table;
-  v.view = std::move(view).value();
+  v.view = std::move(view);
   v.owner = ctx.session;
   if (req.config().has_split_rollup_mode() || req.config().windows_size() > 0) {
     v.fingerprint = ViewEntry::ConfigFingerprint::kV52Plus;
@@ -215,8 +225,7 @@ void table_update(RequestContext& ctx) {
   require_writable(ctx);
   const auto& req = ctx.request.table_update_req();
   TableEntry& entry = ctx.state.table_or_throw(ctx.request.entity_id());
-  RawColumns raw = value_or_throw(parse_table_data(req.data()));
-  columnar::Batch batch = value_or_throw(to_batch(raw, entry.table->schema()));
+  columnar::Batch batch = value_or_throw(parse_write_data(req.data(), entry.table->schema()));
   ctx.response.mutable_table_update_resp();
   if (batch.num_rows() == 0) return;  // the reference sends no on_update for update([])
   engine::TableDelta delta = value_or_throw(entry.table->apply(batch));
@@ -242,8 +251,8 @@ void table_remove(RequestContext& ctx) {
 void table_replace(RequestContext& ctx) {
   require_writable(ctx);
   TableEntry& entry = ctx.state.table_or_throw(ctx.request.entity_id());
-  RawColumns raw = value_or_throw(parse_table_data(ctx.request.table_replace_req().data()));
-  columnar::Batch batch = value_or_throw(to_batch(raw, entry.table->schema()));
+  columnar::Batch batch = value_or_throw(
+      parse_write_data(ctx.request.table_replace_req().data(), entry.table->schema()));
   KeySet before =
       watched_for_removals(ctx.state, *entry.table) ? live_keys(*entry.table) : KeySet{};
   engine::TableDelta delta = value_or_throw(entry.table->replace(batch));

@@ -7,7 +7,8 @@
 
 namespace chview::protocol::testing {
 
-TestClient::TestClient(Server& server) : session_(server.open_session(sink)) {}
+TestClient::TestClient(Server& server, const SessionHints& hints)
+    : session_(server.open_session(sink, hints)) {}
 
 std::vector<std::string> TestClient::send_bytes(std::string_view bytes) {
   sink->frames.clear();

@@ -30,7 +30,7 @@ class FakeSink : public FrameSink {
 
 class TestClient {
  public:
-  explicit TestClient(Server& server);
+  explicit TestClient(Server& server, const SessionHints& hints = {});
 
   // Sends raw bytes; returns the frames produced in response (and clears them).
   std::vector<std::string> send_bytes(std::string_view bytes);

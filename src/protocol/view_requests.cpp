@@ -1,10 +1,13 @@
 // View requests: metadata, config, tree navigation, min/max, subscriptions, delete.
 #include <algorithm>
+#include <cstdio>
 
+#include "columnar/datetime.h"
 #include "protocol/encode/json_encoder.h"
 #include "protocol/encode/utf8.h"
 #include "protocol/handlers.h"
 #include "protocol/proto_convert.h"
+#include "protocol/view_layout.h"
 
 namespace chview::protocol::detail {
 namespace {
@@ -24,6 +27,7 @@ uint32_t clamp_u32(size_t n) { return static_cast<uint32_t>(std::min<size_t>(n, 
 MinMaxEncoding min_max_encoding(const RequestContext& ctx, const ViewEntry& view) {
   using Fingerprint = ViewEntry::ConfigFingerprint;
   const SessionInfo& session = ctx.state.sessions.at(ctx.session);
+  if (session.min_max_hint) return *session.min_max_hint;
   if (view.fingerprint == Fingerprint::kV52Plus) return MinMaxEncoding::kScalar;
   if (session.sent_leaves_only) return MinMaxEncoding::kJsonText;
   if (session.hosted_tables_subscriber || session.sent_legacy_names_flag) {
@@ -40,6 +44,14 @@ std::string encode_min_max_value(const columnar::Value& value, MinMaxEncoding en
   if (encoding == MinMaxEncoding::kScalar) {
     proto::Scalar scalar;
     value_to_scalar(value, &scalar);
+    // Perspective answers a date with its internal packing, year << 16 | month0 << 8 | day.
+    if (value.kind() == columnar::Value::Kind::kDate) {
+      int year = 0, month = 0, day = 0;
+      const std::string text = columnar::format_date(value.as_date().days);
+      if (std::sscanf(text.c_str(), "%d-%d-%d", &year, &month, &day) == 3) {
+        scalar.set_float_(static_cast<double>(year * 65536 + (month - 1) * 256 + day));
+      }
+    }
     scalar.SerializeToString(&out);
   } else {
     encode::append_json_value(out, value, /*formatted=*/true);
@@ -48,6 +60,18 @@ std::string encode_min_max_value(const columnar::Value& value, MinMaxEncoding en
 }
 
 }  // namespace
+
+std::unique_ptr<engine::View> make_view_or_throw(const engine::Table& table,
+                                                 const proto::ViewConfig& config) {
+  auto view =
+      engine::View::make(table, view_config_from_proto(config), engine::ViewOptions{.pivot = true});
+  if (view.is_ok()) return std::move(view).value();
+  const Status& status = view.status();
+  if (status.code() == ErrorCode::kUnsupported) {
+    throw RequestError("chview: " + status.message());
+  }
+  throw RequestError(status.message());
+}
 
 void view_column_paths(RequestContext& ctx) {
   ViewEntry& v = view_of(ctx);
@@ -67,12 +91,13 @@ void view_delete(RequestContext& ctx) {
 }
 
 void view_dimensions(RequestContext& ctx) {
-  engine::ViewDimensions d = view_of(ctx).view->dimensions();
+  const engine::View& view = *view_of(ctx).view;
+  engine::ViewDimensions d = view.dimensions();
   auto& resp = *ctx.response.mutable_view_dimensions_resp();
   resp.set_num_table_rows(clamp_u32(d.num_table_rows));
   resp.set_num_table_columns(clamp_u32(d.num_table_columns));
   resp.set_num_view_rows(clamp_u32(d.num_view_rows));
-  resp.set_num_view_columns(clamp_u32(d.num_view_columns));
+  resp.set_num_view_columns(clamp_u32(num_view_columns(view)));
 }
 
 void view_expression_schema(RequestContext& ctx) {
@@ -89,8 +114,8 @@ void view_get_config(RequestContext& ctx) {
 void view_schema(RequestContext& ctx) {
   ViewEntry& v = view_of(ctx);
   auto& schema = *ctx.response.mutable_view_schema_resp()->mutable_schema();
-  for (const auto& field : v.view->fields()) {
-    schema[encode::valid_utf8(field.name)] = to_proto(field.type);
+  for (const auto& [name, type] : view_schema(*v.view)) {
+    schema[encode::valid_utf8(name)] = to_proto(type);
   }
 }
 
@@ -111,7 +136,10 @@ void view_set_depth(RequestContext& ctx) {
 
 void view_get_min_max(RequestContext& ctx) {
   ViewEntry& v = view_of(ctx);
-  auto result = v.view->min_max(ctx.request.view_get_min_max_req().column_name());
+  const std::string& column = ctx.request.view_get_min_max_req().column_name();
+  auto result = shape_of(v.view->config()) == ViewShape::kFlat
+                    ? v.view->min_max(column)
+                    : aggregated_min_max(*v.view, column);
   if (!result.is_ok()) throw RequestError(result.status().message());
   MinMaxEncoding encoding = min_max_encoding(ctx, v);
   auto& resp = *ctx.response.mutable_view_get_min_max_resp();

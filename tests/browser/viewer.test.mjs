@@ -170,13 +170,78 @@ test("a d3fc chart renders: one bar per row", async () => {
   await page.screenshot({ path: path.join(ARTIFACTS, "browser-chart.png") });
 });
 
-// Reported as skipped (not passed) until the engine has group_by (the pivot-engine issue).
-test("a grouped d3fc chart renders: sum(close) by ticker", { skip: "needs group_by (pivot engine issue)" }, async () => {
+test("a grouped d3fc chart renders: sum(close) by ticker", async () => {
   const { heights, labels } = await showYBar({ columns: ["close"], group_by: ["ticker"] }, TICKERS.length);
   assert.deepEqual(labels, [...TICKERS].sort(), diagnostics());
   const sums = labels.map((t) => ROWS.filter((r) => r.ticker === t).reduce((a, r) => a + r.close, 0));
   assertProportional(heights, sums, labels);
   await page.screenshot({ path: path.join(ARTIFACTS, "browser-chart-grouped.png") });
+});
+
+// The datagrid's cells as text: one entry per body row, its header cells then its data.
+async function datagridRows() {
+  // Playwright's locators reach into the plugin's shadow root.
+  return page.locator("perspective-viewer-datagrid regular-table tbody tr").evaluateAll((trs) =>
+    trs.map((tr) => ({
+      headers: [...tr.querySelectorAll("th")].map((th) => th.textContent.trim()),
+      cells: [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()),
+    })));
+}
+
+// Waits until the grid shows a row headed `label` whose cells are `cells`.
+async function waitForGridRow(label, cells) {
+  const deadline = Date.now() + 30000;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await datagridRows();
+    const row = rows.find((r) => r.headers.some((h) => h === label));
+    if (row && JSON.stringify(row.cells) === JSON.stringify(cells)) return rows;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no row ${label} = ${JSON.stringify(cells)} in ${JSON.stringify(rows)}\n${diagnostics()}`);
+}
+
+test("the datagrid groups by ticker, splits by client and changes the aggregate", async () => {
+  // What the viewer's Group By / Split By / aggregate controls produce.
+  await page.evaluate(async () => {
+    await window.chview.viewer.restore({
+      plugin: "Datagrid", columns: ["close"], group_by: ["ticker"], split_by: ["client"],
+      aggregates: { close: "avg" }, sort: [], group_rollup_mode: "rollup",
+    });
+    await window.chview.viewer.flush();
+  });
+  // Rows i ≡ t (mod 5) are ticker t, i ≡ c (mod 4) client c: each ticker × client holds
+  // rows i and i + 20, so avg(close) = 100.25 + 10 * (i + 10). Clients sort Bart, Homer,
+  // Lisa, Marge; AAPL's rows are 10/30, 0/20, 15/35, 5/25.
+  await waitForGridRow("AAPL", ["300.25", "200.25", "350.25", "250.25"]);
+  const headers = await page.locator("perspective-viewer-datagrid regular-table thead th").allInnerTexts();
+  for (const name of ["Bart", "Homer", "Lisa", "Marge"]) {
+    assert.ok(headers.some((h) => h.includes(name)), `no split header ${name} in ${headers}`);
+  }
+  const rows = await datagridRows();
+  for (const t of TICKERS) assert.ok(rows.some((r) => r.headers.includes(t)), `no row ${t}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, "browser-datagrid-grouped.png") });
+
+  // The same grid with another aggregate: two rows per ticker × client, ten per client.
+  await page.evaluate(async () => {
+    await window.chview.viewer.restore({ aggregates: { close: "count" } });
+    await window.chview.viewer.flush();
+  });
+  await waitForGridRow("AAPL", ["2", "2", "2", "2"]);
+  const total = (await datagridRows())[0];
+  assert.deepEqual(total.cells, ["10", "10", "10", "10"], `total row ${JSON.stringify(total)}`);
+
+  // The grid's own tree control: "-" on the total row collapses it on the server (the
+  // grid then shows one row), "+" expands it again.
+  const grid = "perspective-viewer-datagrid regular-table tbody";
+  await page.locator(`${grid} .psp-tree-label-collapse`).first().click();
+  const deadline = Date.now() + 30000;
+  while ((await datagridRows()).length !== 1 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal((await datagridRows()).length, 1, `collapsed grid: ${JSON.stringify(await datagridRows())}`);
+  await page.locator(`${grid} .psp-tree-label-expand`).first().click();
+  await waitForGridRow("MSFT", ["2", "2", "2", "2"]);
 });
 
 test("the page waits for a table that is created later", async () => {

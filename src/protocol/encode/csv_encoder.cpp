@@ -20,6 +20,42 @@ void append_quoted(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+// Arrow prints years with at least four digits, also below zero ("-0001-12-31").
+void append_date(std::string& out, int32_t days) {
+  std::string text = columnar::format_date(days);
+  if (!text.empty() && text[0] == '-') {
+    size_t digits = text.find('-', 1);
+    if (digits != std::string::npos && digits - 1 < 4) text.insert(1, 4 - (digits - 1), '0');
+  }
+  out += text;
+}
+
+void append_value(std::string& out, const columnar::Value& value) {
+  using Kind = columnar::Value::Kind;
+  switch (value.kind()) {
+    case Kind::kNull:
+      break;  // null = empty field
+    case Kind::kString:
+      append_quoted(out, value.as_string());
+      break;
+    case Kind::kInt:
+      out += std::to_string(value.as_int());
+      break;
+    case Kind::kFloat:
+      if (std::isfinite(value.as_float())) append_csv_double(out, value.as_float());
+      break;
+    case Kind::kBool:
+      out += value.as_bool() ? "true" : "false";
+      break;
+    case Kind::kDate:
+      append_date(out, value.as_date().days);
+      break;
+    case Kind::kDateTime:
+      out += columnar::format_datetime(value.as_datetime().ms);
+      break;
+  }
+}
+
 void append_cell(std::string& out, const columnar::Column& column, size_t row) {
   if (column.is_null(row)) return;  // null = empty field
   switch (column.type()) {
@@ -38,7 +74,7 @@ void append_cell(std::string& out, const columnar::Column& column, size_t row) {
       out += column.bool_at(row) ? "true" : "false";
       break;
     case columnar::ColumnType::kDate:
-      out += columnar::format_date(column.date_at(row));
+      append_date(out, column.date_at(row));
       break;
     case columnar::ColumnType::kDatetime:
       out += columnar::format_datetime(column.datetime_at(row));
@@ -48,18 +84,48 @@ void append_cell(std::string& out, const columnar::Column& column, size_t row) {
 
 }  // namespace
 
-std::string encode_csv(const engine::ViewSlice& slice) {
+std::string encode_csv(const engine::ViewSlice& slice, const ArrowLayout& layout) {
+  const std::vector<std::string>& group_by = layout.group_by;
   std::string out;
-  if (slice.fields.empty()) return out;
-  for (size_t c = 0; c < slice.fields.size(); ++c) {
-    if (c > 0) out.push_back(',');
-    append_quoted(out, slice.fields[c].name);
+  const size_t levels = slice.has_row_paths ? group_by.size() : 0;
+  if (slice.fields.empty() && levels == 0) return out;
+  bool first = true;
+  auto separate = [&] {
+    if (!first) out.push_back(',');
+    first = false;
+  };
+  for (size_t level = 0; level < levels; ++level) {
+    separate();
+    append_quoted(out, group_by[level] + " (Group by " + std::to_string(level + 1) + ")");
+  }
+  for (const auto& field : slice.fields) {
+    separate();
+    append_quoted(out, field.name);
   }
   out.push_back('\n');
+  // Float values of aggregates Perspective stores as integers (pct sum of an int column).
+  std::vector<bool> truncated(slice.columns.size(), false);
+  for (size_t c = 0; c < slice.columns.size(); ++c) {
+    const arrow::ArrowType type = column_arrow_type(slice, layout, c);
+    truncated[c] = slice.columns[c].type() == columnar::ColumnType::kFloat &&
+                   (type == arrow::ArrowType::kInt32 || type == arrow::ArrowType::kInt64 ||
+                    type == arrow::ArrowType::kUInt32);
+  }
   for (size_t r = 0; r < slice.num_rows(); ++r) {
+    first = true;
+    for (size_t level = 0; level < levels; ++level) {
+      separate();
+      const auto& path = slice.row_paths[r];
+      if (level < path.size()) append_value(out, path[level]);
+    }
     for (size_t c = 0; c < slice.columns.size(); ++c) {
-      if (c > 0) out.push_back(',');
-      append_cell(out, slice.columns[c], r);
+      separate();
+      if (truncated[c] && !slice.columns[c].is_null(r)) {
+        double v = slice.columns[c].float_at(r);
+        if (std::isfinite(v)) out += std::to_string(static_cast<int64_t>(v));
+      } else {
+        append_cell(out, slice.columns[c], r);
+      }
     }
     out.push_back('\n');
   }

@@ -44,8 +44,74 @@ void append_key_list(std::string& out, const columnar::Value& key, bool formatte
   out.push_back(']');
 }
 
+void append_value_list(std::string& out, const std::vector<columnar::Value>& values,
+                       bool formatted) {
+  out.push_back('[');
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_value(out, values[i], formatted);
+  }
+  out.push_back(']');
+}
+
+// leaves_only: a row above the leaves is left out.
+bool skipped(const engine::ViewSlice& slice, size_t row, const JsonOptions& o) {
+  return o.leaves_only_depth > 0 && slice.has_row_paths && row < slice.row_paths.size() &&
+         slice.row_paths[row].size() < o.leaves_only_depth;
+}
+
+bool has_path_key_in_columns(const JsonOptions& o) {
+  return o.labelling == RowLabelling::kRowPaths;
+}
+bool has_path_key_in_rows(const JsonOptions& o) {
+  return o.labelling == RowLabelling::kRowPaths || o.labelling == RowLabelling::kTotalOnly;
+}
+
+void append_row_path(std::string& out, const engine::ViewSlice& slice, size_t row,
+                     const JsonOptions& options) {
+  if (slice.has_row_paths && row < slice.row_paths.size()) {
+    append_value_list(out, slice.row_paths[row], options.formatted);
+  } else {
+    out += "[]";
+  }
+}
+
+void append_id(std::string& out, const engine::ViewSlice& slice, size_t row,
+               const JsonOptions& options) {
+  switch (options.labelling) {
+    case RowLabelling::kFlat:
+      append_key_list(out, slice.row_keys[row], options.formatted);
+      break;
+    case RowLabelling::kRowPaths:
+    case RowLabelling::kTotalOnly:
+      append_row_path(out, slice, row, options);
+      break;
+    case RowLabelling::kSplitOnly: {
+      // Perspective reads the id of the row above (its hidden total row for row 0).
+      const columnar::Value& key = row > 0 ? slice.row_keys[row - 1] : options.key_before_slice;
+      if (key.is_null() && slice.start_row + row == 0) {
+        out += "[]";
+      } else {
+        append_key_list(out, key, options.formatted);
+      }
+      break;
+    }
+  }
+}
+
+void append_index(std::string& out, const engine::ViewSlice& slice, size_t row,
+                  const JsonOptions& options) {
+  if (options.labelling == RowLabelling::kFlat) {
+    append_key_list(out, slice.row_keys[row], options.formatted);
+  } else if (options.row_indices != nullptr && row < options.row_indices->size()) {
+    append_value_list(out, (*options.row_indices)[row], options.formatted);
+  } else {
+    out += "[]";
+  }
+}
+
 void append_row_object(std::string& out, const engine::ViewSlice& slice, size_t row,
-                       const JsonOptions& options) {
+                       const JsonOptions& options, bool with_meta) {
   out.push_back('{');
   bool first = true;
   auto key = [&](std::string_view name) {
@@ -54,13 +120,17 @@ void append_row_object(std::string& out, const engine::ViewSlice& slice, size_t 
     append_json_string(out, name);
     out.push_back(':');
   };
-  if (options.id) {
-    key("__ID__");
-    append_key_list(out, slice.row_keys[row], options.formatted);
+  if (has_path_key_in_rows(options)) {
+    key("__ROW_PATH__");
+    append_row_path(out, slice, row, options);
   }
-  if (options.index) {
+  if (with_meta && options.id) {
+    key("__ID__");
+    append_id(out, slice, row, options);
+  }
+  if (with_meta && options.index) {
     key("__INDEX__");
-    append_key_list(out, slice.row_keys[row], options.formatted);
+    append_index(out, slice, row, options);
   }
   for (size_t c = 0; c < slice.fields.size(); ++c) {
     key(slice.fields[c].name);
@@ -179,8 +249,6 @@ void append_json_value(std::string& out, const columnar::Value& value, bool form
 }
 
 std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOptions& options) {
-  // Requested __INDEX__ / __ID__ appear even for an empty column window or row range
-  // (`{"__ID__":[]}`), as the reference does.
   std::string out = "{";
   size_t rows = slice.num_rows();
   bool first = true;
@@ -190,36 +258,52 @@ std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOption
     append_json_string(out, name);
     out += ":[";
   };
+  using Writer = void (*)(std::string&, const engine::ViewSlice&, size_t, const JsonOptions&);
+  auto meta_column = [&](std::string_view name, Writer write, bool all_rows = false) {
+    open_key(name);
+    bool first_cell = true;
+    for (size_t r = 0; r < rows; ++r) {
+      if (!all_rows && skipped(slice, r, options)) continue;
+      if (!first_cell) out.push_back(',');
+      first_cell = false;
+      write(out, slice, r, options);
+    }
+    out.push_back(']');
+  };
+  const bool flat = options.labelling == RowLabelling::kFlat;
+  // Split-only and total-only views without data columns in the window answer `{}`.
+  if (!flat && !has_path_key_in_columns(options) && slice.fields.empty()) return "{}";
+  // Grouped: __ROW_PATH__, __ID__, data, __INDEX__; flat: data, __INDEX__, __ID__ (§4.2).
+  // Requested keys appear even for an empty column window or row range.
+  if (has_path_key_in_columns(options)) meta_column("__ROW_PATH__", append_row_path);
+  if (!flat && options.id) meta_column("__ID__", append_id, /*all_rows=*/true);
   for (size_t c = 0; c < slice.fields.size(); ++c) {
     open_key(slice.fields[c].name);
+    bool first_cell = true;
     for (size_t r = 0; r < rows; ++r) {
-      if (r > 0) out.push_back(',');
+      if (skipped(slice, r, options)) continue;
+      if (!first_cell) out.push_back(',');
+      first_cell = false;
       append_json_cell(out, slice.columns[c], r, options.formatted);
     }
     out.push_back(']');
   }
-  auto key_column = [&](std::string_view name) {
-    open_key(name);
-    for (size_t r = 0; r < rows; ++r) {
-      if (r > 0) out.push_back(',');
-      append_key_list(out, slice.row_keys[r], options.formatted);
-    }
-    out.push_back(']');
-  };
-  // Flat views: data columns first, then __INDEX__, then __ID__ (§4.2).
-  if (options.index) key_column("__INDEX__");
-  if (options.id) key_column("__ID__");
+  if (options.index) meta_column("__INDEX__", append_index);
+  if (flat && options.id) meta_column("__ID__", append_id);
   out.push_back('}');
   return out;
 }
 
 std::string encode_rows_json(const engine::ViewSlice& slice, const JsonOptions& options) {
   std::string out = "[";
-  // Without columns a row is only its __ID__ / __INDEX__; with neither there are none.
-  if (!slice.fields.empty() || options.id || options.index) {
+  // Without columns a row is only its meta keys; with none there are no rows.
+  if (!slice.fields.empty() || options.id || options.index || has_path_key_in_rows(options)) {
+    bool first = true;
     for (size_t r = 0; r < slice.num_rows(); ++r) {
-      if (r > 0) out.push_back(',');
-      append_row_object(out, slice, r, options);
+      if (skipped(slice, r, options)) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      append_row_object(out, slice, r, options, /*with_meta=*/true);
     }
   }
   out.push_back(']');
@@ -228,10 +312,13 @@ std::string encode_rows_json(const engine::ViewSlice& slice, const JsonOptions& 
 
 std::string encode_ndjson(const engine::ViewSlice& slice, const JsonOptions& options) {
   std::string out;
-  if (slice.fields.empty()) return out;
+  if (slice.fields.empty() && !has_path_key_in_rows(options)) return out;
+  bool first = true;
   for (size_t r = 0; r < slice.num_rows(); ++r) {
-    if (r > 0) out.push_back('\n');
-    append_row_object(out, slice, r, options);
+    if (skipped(slice, r, options)) continue;
+    if (!first) out.push_back('\n');
+    first = false;
+    append_row_object(out, slice, r, options, /*with_meta=*/false);
   }
   return out;
 }
