@@ -19,6 +19,44 @@ using columnar::ColumnType;
 using columnar::Value;
 using Json = nlohmann::ordered_json;
 
+// Builds the DOM as Json::parse does, but with float numbers read the way the
+// reference reads them (reference_json_double), so tables hold the same values.
+class ReferenceNumberSax {
+ public:
+  explicit ReferenceNumberSax(Json& out) : dom_(out, /*allow_exceptions_=*/false) {}
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(Json::number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(Json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(Json::number_float_t v, const Json::string_t& text) {
+    return dom_.number_float(reference_json_double(text).value_or(v), text);
+  }
+  bool string(Json::string_t& v) { return dom_.string(v); }
+  bool binary(Json::binary_t& v) { return dom_.binary(v); }
+  bool start_object(std::size_t n) { return dom_.start_object(n); }
+  bool key(Json::string_t& v) { return dom_.key(v); }
+  bool end_object() { return dom_.end_object(); }
+  bool start_array(std::size_t n) { return dom_.start_array(n); }
+  bool end_array() { return dom_.end_array(); }
+  bool parse_error(std::size_t position, const std::string& token,
+                   const nlohmann::detail::exception& e) {
+    return dom_.parse_error(position, token, e);
+  }
+  bool is_errored() const { return dom_.is_errored(); }
+
+ private:
+  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+};
+
+// Json::parse(text, nullptr, false) with the reference's float reading: a discarded
+// value when the text is not JSON.
+Json parse_json(std::string_view text) {
+  Json out;
+  ReferenceNumberSax sax(out);
+  if (!Json::sax_parse(text, &sax) || sax.is_errored()) return Json(Json::value_t::discarded);
+  return out;
+}
+
 Value value_from_json(const Json& j) {
   switch (j.type()) {
     case Json::value_t::boolean:
@@ -71,7 +109,7 @@ void drop_full_presence(RawColumns& raw) {
 }
 
 Result<RawColumns> parse_rows(std::string_view text) {
-  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Json doc = parse_json(text);
   if (!doc.is_array()) return parse_error("chview: from_rows expects a JSON array of objects");
   RawColumns raw;
   size_t row_index = 0;
@@ -91,7 +129,7 @@ Result<RawColumns> parse_ndjson(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-      Json row = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+      Json row = parse_json(line);
       if (row.is_discarded()) return parse_error("chview: malformed NDJSON line");
       CHVIEW_RETURN_IF_ERROR(add_row_object(raw, row, row_index++));
     }
@@ -104,7 +142,7 @@ Result<RawColumns> parse_ndjson(std::string_view text) {
 }
 
 Result<RawColumns> parse_cols(std::string_view text) {
-  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Json doc = parse_json(text);
   if (!doc.is_object()) return parse_error("chview: from_cols expects a JSON object of arrays");
   RawColumns raw;
   for (const auto& [name, values] : doc.items()) {
@@ -357,7 +395,7 @@ Result<RawColumns> parse_table_data(const proto::MakeTableData& data) {
 }
 
 std::optional<std::vector<Value>> parse_key_list(std::string_view json) {
-  Json doc = Json::parse(json, nullptr, /*allow_exceptions=*/false);
+  Json doc = parse_json(json);
   if (!doc.is_array()) return std::nullopt;
   std::vector<Value> keys;
   for (const Json& v : doc) {

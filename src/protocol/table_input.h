@@ -51,6 +51,11 @@ columnar::Schema infer_schema(const RawColumns& raw);
 // (columnar::Batch::is_present): an index table keeps their old value, new rows get null.
 Result<columnar::Batch> to_batch(const RawColumns& raw, const columnar::Schema& schema);
 
+// The double the reference's JSON parser (RapidJSON, normal precision) reads from the
+// JSON number text `lexeme` (table_input_number.cpp); nullopt where RapidJSON fails
+// ("Number too big") or the text is not a JSON number.
+std::optional<double> reference_json_double(std::string_view lexeme);
+
 // --- Arrow input (table_input_arrow.cpp) ---
 
 // MakeTableData.from_arrow decoded (an Arrow IPC stream or file); repeated column names

@@ -38,8 +38,13 @@ int compare_cells(const Column& c, RowId a, RowId b) {
       return three_way(c.string_at(a), c.string_at(b));
     case ColumnType::kInteger:
       return three_way(c.int_at(a), c.int_at(b));
-    case ColumnType::kFloat:
-      return compare_doubles(c.float_at(a), c.float_at(b));
+    case ColumnType::kFloat: {
+      // Perspective compares float cells bitwise for equality, so -0.0 and 0.0 are not
+      // a tie; its sorts put 0.0 above -0.0 (as IEEE's totalOrder does).
+      const int cmp = compare_doubles(c.float_at(a), c.float_at(b));
+      if (cmp != 0 || c.float_at(a) != 0) return cmp;
+      return three_way(!std::signbit(c.float_at(a)), !std::signbit(c.float_at(b)));
+    }
     case ColumnType::kDate:
       return three_way(c.date_at(a), c.date_at(b));
     case ColumnType::kDatetime:
