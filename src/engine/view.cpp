@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "engine/detail/aggregate.h"
 #include "engine/detail/filter.h"
@@ -267,6 +268,13 @@ struct View::State {
   std::vector<RowId> rows;                       // the view's rows, in view order
   std::vector<uint8_t> marks;                    // scratch, by RowId; all zero between calls
   std::unique_ptr<detail::GroupedTree> grouped;  // grouped views only
+  // Incremental grouped views keep `rows` in no particular order (min_max reads them),
+  // with each row's index in it (kNotInView otherwise), built on the first update.
+  static constexpr uint32_t kNotInView = UINT32_MAX;
+  std::vector<uint32_t> row_position;  // by RowId
+  bool positions_ready = false;
+  std::vector<RowId> leaving;  // the current update's removed and updated rows
+  bool cleared = false;        // the current update cleared the table
 
   ViewSlice gather(std::span<const size_t> view_rows, size_t first_col, size_t last_col) const {
     ViewSlice s;
@@ -396,6 +404,22 @@ ViewDelta View::update(const TableDelta& delta) {
   State& s = *state_;
   ViewDelta out;
   s.order.refresh();  // the mutation may have grown or replaced string dictionaries
+  if (s.grouped && s.grouped->incremental()) {
+    // Cost ∝ the delta: no pass over the view's rows (the tree knows which it holds).
+    std::vector<RowId> incoming;
+    for (const auto* list : {&delta.updated, &delta.inserted}) {
+      for (RowId r : *list) {
+        if (s.table->is_live(r) && s.filter.matches(*s.table, r)) incoming.push_back(r);
+      }
+    }
+    s.cleared = delta.cleared;
+    s.leaving.clear();
+    if (!delta.cleared) {
+      s.leaving = delta.removed;
+      s.leaving.insert(s.leaving.end(), delta.updated.begin(), delta.updated.end());
+    }
+    return update_grouped(std::move(incoming), out);
+  }
   constexpr uint8_t kRemoved = 1, kUpdated = 2;
   if (delta.cleared) {
     // Every old row is gone; their ids may exceed the (reset) table's slot space.
@@ -458,10 +482,50 @@ ViewDelta View::update(const TableDelta& delta) {
   return out;
 }
 
-// v1: the rollup tree is rebuilt from the view's rows (cost ∝ view rows, not ∝ delta);
-// every row is reported changed.
+// Incremental trees apply the change in place (cost ∝ delta). Split-only views and
+// column sorts: the tree is rebuilt from the view's rows and every row is reported.
 ViewDelta View::update_grouped(std::vector<RowId> incoming, ViewDelta out) {
   State& s = *state_;
+  if (s.grouped->incremental()) {
+    constexpr uint32_t kNone = State::kNotInView;
+    std::vector<uint32_t>& position = s.row_position;
+    if (s.cleared) {
+      s.rows.clear();
+      position.clear();
+    } else if (!s.positions_ready) {
+      position.assign(s.table->slot_count(), kNone);
+      for (size_t i = 0; i < s.rows.size(); ++i) position[s.rows[i]] = static_cast<uint32_t>(i);
+    }
+    s.positions_ready = true;
+    if (position.size() < s.table->slot_count()) position.resize(s.table->slot_count(), kNone);
+    for (RowId r : s.leaving) {
+      if (r >= position.size() || position[r] == kNone) continue;
+      const uint32_t at = position[r];
+      s.rows[at] = s.rows.back();
+      position[s.rows[at]] = at;
+      s.rows.pop_back();
+      position[r] = kNone;
+    }
+    for (RowId r : incoming) {
+      position[r] = static_cast<uint32_t>(s.rows.size());
+      s.rows.push_back(r);
+    }
+    if (s.cleared) {
+      const size_t before = s.grouped->num_rows();
+      const Table& table = *s.table;
+      std::sort(incoming.begin(), incoming.end(),
+                [&table](RowId a, RowId b) { return table.compare_primary_keys(a, b) < 0; });
+      s.grouped->rebuild(incoming);
+      s.fields = s.grouped->fields();
+      out = ViewDelta{};
+      out.num_removed = before;
+      for (size_t i = 0; i < s.grouped->num_rows(); ++i) out.changed_rows.push_back(i);
+      return out;
+    }
+    ViewDelta delta = s.grouped->apply(s.leaving, incoming);
+    s.fields = s.grouped->fields();  // split_by: column groups come and go
+    return delta;
+  }
   if (!incoming.empty()) {
     s.rows.insert(s.rows.end(), incoming.begin(), incoming.end());
     const Table& table = *s.table;

@@ -298,6 +298,16 @@ Value empty_aggregate(AggKind kind, ColumnType type) {
 
 }  // namespace
 
+bool null_greatest_before(const Value& a, const Value& b) { return null_greatest_less(a, b); }
+bool is_truthy(const Value& v) { return truthy(v); }
+double cell_as_double(const Column& c, RowId r) { return cell_double(c, r); }
+Value finite_or_null(double d) { return float_or_null(d); }
+Value difference(const Value& a, const Value& b) { return subtract(a, b); }
+Value magnitude_of(const Value& v) { return absolute(v); }
+Value empty_value_of(ColumnType type) { return zero_of(type); }
+Value aggregate_of_no_rows(AggKind kind, ColumnType type) { return empty_aggregate(kind, type); }
+Value join_distinct(const std::vector<Value>& sorted_distinct) { return join(sorted_distinct); }
+
 double numeric_sum(const Table& table, size_t column, std::span<const RowId> rows) {
   return to_double(sum(table.column(column).type(), table.column(column), rows, false));
 }

@@ -87,4 +87,19 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
 // Sum of the non-null numeric values (for pct/gmv contexts); 0 when there are none.
 double numeric_sum(const Table& table, size_t column, std::span<const RowId> rows);
 
+// Building blocks shared with the incremental states (agg_state.h).
+// Perspective's scalar order: a null is greater than every value.
+bool null_greatest_before(const Value& a, const Value& b);
+bool is_truthy(const Value& v);
+// A non-null cell as a double (strings: 0).
+double cell_as_double(const Column& c, RowId r);
+Value finite_or_null(double d);
+Value difference(const Value& a, const Value& b);  // null if either is null
+Value magnitude_of(const Value& v);                // |v| for numbers, else v
+Value empty_value_of(ColumnType type);             // 0, 0.0, "", false, …
+// What an aggregate over no rows shows (the grand total of an empty view).
+Value aggregate_of_no_rows(AggKind kind, ColumnType type);
+// `join` over distinct values already in null_greatest_before order.
+Value join_distinct(const std::vector<Value>& sorted_distinct);
+
 }  // namespace chview::engine::detail

@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "engine/detail/rollup_tree.h"
+
 namespace chview::engine::detail {
 namespace {
 
@@ -24,10 +26,12 @@ Value magnitude(const Value& v) {
   return v;
 }
 
-// <0, 0, >0 for one sort term. A null aggregate orders above every value (asc: last),
-// except under abs sorts, where it reads as 0, and when Perspective marks the cell
-// invalid over a stale value (`low` — var/stddev/weighted mean without data, a
-// non-unique `unique`), which orders below every value.
+bool rollup_trees_enabled = true;
+
+}  // namespace
+
+void use_rollup_trees(bool enabled) { rollup_trees_enabled = enabled; }
+
 int compare_sort_value(const Value& a, bool a_low, const Value& b, bool b_low, SortOp op) {
   const bool abs = op == SortOp::kAscAbs || op == SortOp::kDescAbs;
   const bool desc = op == SortOp::kDesc || op == SortOp::kDescAbs;
@@ -41,10 +45,7 @@ int compare_sort_value(const Value& a, bool a_low, const Value& b, bool b_low, S
   return c;
 }
 
-}  // namespace
-
-bool GroupedTree::PathLess::operator()(const std::vector<Value>& a,
-                                       const std::vector<Value>& b) const {
+bool PathLess::operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
   return std::lexicographical_compare(
       a.begin(), a.end(), b.begin(), b.end(),
       [](const Value& x, const Value& y) { return columnar::compare(x, y) < 0; });
@@ -61,13 +62,39 @@ GroupedTree::GroupedTree(const Table& table, std::vector<size_t> group_by,
       sorts_(std::move(sorts)),
       mode_(mode),
       // Perspective ignores a group_by_depth of 0.
-      depth_limit_(depth == 0u ? std::nullopt : depth) {}
+      depth_limit_(depth == 0u ? std::nullopt : depth) {
+  if (!split_only() && rollup_trees_enabled) {
+    rollup_ = std::make_unique<RollupTree>(table, group_by_, split_by_, columns_, sorts_, mode_,
+                                           depth_limit_);
+  }
+}
+
+GroupedTree::~GroupedTree() = default;
+
+void GroupedTree::set_column_sorts(std::vector<GroupedSort> sorts) {
+  if (!sorts.empty()) rollup_.reset();
+  column_sorts_ = std::move(sorts);
+}
+
+size_t GroupedTree::num_rows() const { return rollup_ ? rollup_->num_rows() : visible_.size(); }
+
+const std::vector<Field>& GroupedTree::fields() const {
+  return rollup_ ? rollup_->fields() : fields_;
+}
+
+ViewDelta GroupedTree::apply(std::span<const RowId> leaving, std::span<const RowId> entering) {
+  return rollup_->apply(leaving, entering);
+}
 
 bool GroupedTree::default_expanded(size_t depth) const {
   return depth < depth_limit_.value_or(static_cast<uint32_t>(group_by_.size()));
 }
 
 void GroupedTree::rebuild(std::span<const RowId> rows) {
+  if (rollup_) {
+    rollup_->reset(rows);
+    return;
+  }
   splits_.emplace(*table_, split_by_, rows);
   order_combos(rows);
   fields_.clear();
@@ -398,6 +425,7 @@ void GroupedTree::visit(size_t node) {
 
 ViewSlice GroupedTree::gather(std::span<const size_t> view_rows, size_t first_col,
                               size_t last_col) const {
+  if (rollup_) return rollup_->gather(view_rows, first_col, last_col);
   ViewSlice s;
   s.start_col = first_col;
   s.end_col = last_col;
@@ -423,6 +451,7 @@ ViewSlice GroupedTree::gather(std::span<const size_t> view_rows, size_t first_co
 }
 
 size_t GroupedTree::expand(size_t row_index) {
+  if (rollup_) return rollup_->expand(row_index);
   if (mode_ != GroupRollupMode::kRollup || row_index >= visible_.size()) return 0;
   Node& n = nodes_[visible_[row_index]];
   // Nothing to open: ctx1 replies 0, Perspective's pivoted (ctx2) views the row index.
@@ -442,6 +471,7 @@ size_t GroupedTree::expand(size_t row_index) {
 }
 
 size_t GroupedTree::collapse(size_t row_index) {
+  if (rollup_) return rollup_->collapse(row_index);
   if (mode_ != GroupRollupMode::kRollup || row_index >= visible_.size()) return 0;
   Node& n = nodes_[visible_[row_index]];
   if (n.depth >= group_by_.size() || !n.expanded) return 0;
@@ -454,6 +484,10 @@ size_t GroupedTree::collapse(size_t row_index) {
 
 void GroupedTree::set_depth(uint32_t depth) {
   if (split_only()) return;
+  if (rollup_) {
+    rollup_->set_depth(depth);
+    return;
+  }
   depth_limit_ = depth + 1;
   overrides_.clear();
   for (Node& n : nodes_) n.expanded = default_expanded(n.depth);

@@ -1,11 +1,13 @@
 // The rollup tree of a grouped view (internal to engine/): Perspective's ctx1 semantics
 // (spec §3.3): row 0 is the grand total, then depth-first pre-order, siblings by key
 // ascending with the null group last (or by a sort column's aggregate), every node's
-// aggregates computed from its own underlying rows. v1 rebuilds the whole tree on every
-// table change (cost ∝ filtered rows × depth, not ∝ delta).
+// aggregates computed from its own underlying rows. Grouped views are kept by an
+// incremental RollupTree (rollup_tree.h: cost ∝ changed rows); split-only views and views
+// with column sorts rebuild the whole tree on every change (cost ∝ filtered rows × depth).
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,6 +38,23 @@ struct GroupedSort {
   std::optional<size_t> key_level = std::nullopt;
 };
 
+// <0, 0, >0 for one sort term. A null aggregate orders above every value (asc: last),
+// except under abs sorts, where it reads as 0, and when Perspective marks the cell
+// invalid over a stale value (`low` — var/stddev/weighted mean without data, a
+// non-unique `unique`), which orders below every value.
+int compare_sort_value(const Value& a, bool a_low, const Value& b, bool b_low, SortOp op);
+
+// Row paths in Value order (expand/collapse state is kept by path).
+struct PathLess {
+  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const;
+};
+
+class RollupTree;
+
+// Testing: false makes GroupedTrees created afterwards rebuild on every change (the
+// reference implementation the incremental RollupTree is checked against).
+void use_rollup_trees(bool enabled);
+
 class GroupedTree {
  public:
   // With split_by, output columns are the split combinations present in the rows ×
@@ -45,19 +64,27 @@ class GroupedTree {
   GroupedTree(const Table& table, std::vector<size_t> group_by, std::vector<size_t> split_by,
               std::vector<GroupedColumn> columns, std::vector<GroupedSort> sorts,
               GroupRollupMode mode, std::optional<uint32_t> depth);
+  ~GroupedTree();
 
   // Column sorts (`col asc`…, op already mapped to asc/desc/…): order the split column
   // groups by each term's aggregate over the whole view in that group (key_level: by the
   // group's split_by value at that level). Call before rebuild().
-  void set_column_sorts(std::vector<GroupedSort> sorts) { column_sorts_ = std::move(sorts); }
+  // Column sorts are not kept incrementally: such views rebuild on every change.
+  void set_column_sorts(std::vector<GroupedSort> sorts);
 
   // Recomputes the tree (and the split columns) from the view's rows (filtered, in
   // primary-key order), keeping expand/collapse state by row path.
   void rebuild(std::span<const RowId> rows);
 
-  size_t num_rows() const { return visible_.size(); }
+  // Except split-only views and column sorts: apply a change in time ∝ the rows changed (see
+  // RollupTree::apply). `leaving`: rows that left or changed (ids only); `entering`: live
+  // rows that (re-)entered the view.
+  bool incremental() const { return rollup_ != nullptr; }
+  ViewDelta apply(std::span<const RowId> leaving, std::span<const RowId> entering);
+
+  size_t num_rows() const;
   // Output columns; with split_by they change with the data (call after rebuild()).
-  const std::vector<Field>& fields() const { return fields_; }
+  const std::vector<Field>& fields() const;
   bool split_only() const {
     return group_by_.empty() && !split_by_.empty() && mode_ != GroupRollupMode::kTotal;
   }
@@ -79,9 +106,6 @@ class GroupedTree {
     std::vector<Value> sort_values;  // per sort term
     std::vector<uint8_t> sort_low;   // per sort term: an invalid (low-sorting) null
     bool expanded = true;
-  };
-  struct PathLess {
-    bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const;
   };
   void build(size_t node);
   void compute(size_t node, size_t parent);
@@ -110,6 +134,7 @@ class GroupedTree {
   std::vector<Node> nodes_;                                 // nodes_[0] is the grand total
   std::vector<size_t> visible_;                             // node per view row
   std::map<std::vector<Value>, bool, PathLess> overrides_;  // explicit expand/collapse
+  std::unique_ptr<RollupTree> rollup_;                      // set when incremental()
 };
 
 }  // namespace chview::engine::detail
