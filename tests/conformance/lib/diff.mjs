@@ -49,7 +49,7 @@ export function formatFailure(version, c, diffs, maxDiffs = 6) {
     ? `CONFORMANCE_SEED=${c.seed} CONFORMANCE_ONLY=${c.caseIndex} CONFORMANCE_CLIENTS=${version}`
     : `CONFORMANCE_ONLY=${c.id} CONFORMANCE_CLIENTS=${version}`;
   const lines = [
-    `=== ${c.id}, client ${version}: ${diffs.length} difference(s)   rerun: ${rerun} node --test tests/conformance/`,
+    `=== ${c.id}, client ${version}: ${diffs.length} difference(s)   rerun: ${rerun} node --test tests/conformance/conformance.test.mjs`,
     `table: ${JSON.stringify({ schema: c.table.schema, index: c.table.index, limit: c.table.limit, init: c.table.init })}`,
     `data:  ${clip(JSON.stringify(c.table.data))}`,
   ];

@@ -82,7 +82,7 @@ function scalarFilterValue(rng, type, samples) {
   throw new Error(type);
 }
 
-function genFilter(rng, schema, data) {
+export function genFilter(rng, schema, data) {
   const column = rng.pick(Object.keys(schema));
   const type = schema[column];
   const op = rng.pick(FILTER_OPS[type]);

@@ -46,7 +46,15 @@ export function decodeArrow(buffer) {
   table.schema.fields.forEach((f, i) => {
     const vector = table.getChildAt(i);
     const values = [];
-    for (let r = 0; r < table.numRows; r++) values.push(normalize(vector.get(r)));
+    for (let r = 0; r < table.numRows; r++) {
+      // apache-arrow refuses some values (e.g. an int64 timestamp beyond 2^53, which the
+      // reference emits as a sentinel): keep its message, it names the value.
+      try {
+        values.push(normalize(vector.get(r)));
+      } catch (err) {
+        values.push(`<unreadable: ${err?.message ?? err}>`);
+      }
+    }
     columns[`${i}:${f.name}`] = values;
   });
   return {

@@ -9,13 +9,21 @@ const CALL_TIMEOUT_MS = Number(process.env.CONFORMANCE_TIMEOUT_MS || 10000);
 const PUSH_WAIT_MS = Number(process.env.CONFORMANCE_PUSH_WAIT_MS || 2000);
 
 class Aborted extends Error {}
+const neverCollected = [];
 
-function withTimeout(promise, label) {
+// interrupt (optional, from observedWireClient): rejects the call in flight when the
+// transport fails or the client cannot decode a reply (recorded as that error).
+function withTimeout(promise, label, { interrupt = null, timeoutMs = CALL_TIMEOUT_MS } = {}) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Aborted(`no reply within ${CALL_TIMEOUT_MS} ms: ${label}`)), CALL_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Aborted(`no reply within ${timeoutMs} ms: ${label}`)), timeoutMs);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  const racers = [promise, timeout];
+  if (interrupt) racers.push(interrupt.next());
+  return Promise.race(racers).finally(() => {
+    clearTimeout(timer);
+    interrupt?.release();
+  });
 }
 
 function toColumns(schema, rows) {
@@ -34,17 +42,26 @@ export function tableOptions(c, name) {
 // peer: a second client of the same server (another session), for cross-session steps;
 // newSession(): opens a fresh client of the same server ({ client, close }).
 // freshAlternatives (oracle side): also answer every read from a view built after the step.
-export async function runCase(client, c, tableName, { pushHints = {}, peer = null, newSession = null, freshAlternatives = false } = {}) {
+export async function runCase(client, c, tableName, { pushHints = {}, peer = null, newSession = null, freshAlternatives = false, interrupt = null, timeoutMs = CALL_TIMEOUT_MS, pushWaitMs = PUSH_WAIT_MS } = {}) {
   const obs = [];
   const record = (label, value) => obs.push({ label, value });
   // Runs fn, records its canonical result (or error) under label, returns the raw result.
-  const call = async (label, fn, { keep = true } = {}) => {
+  // After a reply the client could not decode, its call never completes and keeps its
+  // borrow of the handle: a later delete() (which takes ownership) would throw inside
+  // the client, uncaught. Such deletes are not sent (recorded as an error instead).
+  let stuck = false;
+  const call = async (label, fn, { keep = true, consumes = false } = {}) => {
+    if (consumes && stuck) {
+      record(label, "ERROR: not sent: the client is stuck on an undecodable reply");
+      return { ok: false };
+    }
     try {
-      const value = await withTimeout(Promise.resolve().then(fn), label);
+      const value = await withTimeout(Promise.resolve().then(fn), label, { interrupt, timeoutMs });
       if (keep) record(label, canon(value));
       return { ok: true, value };
     } catch (err) {
       if (err instanceof Aborted) throw err;
+      if (err?.transportFailure) stuck = true;
       record(label, `ERROR: ${errorText(err)}`);
       return { ok: false };
     }
@@ -107,9 +124,16 @@ export async function runCase(client, c, tableName, { pushHints = {}, peer = nul
       await call(`${p} dimensions`, () => view.dimensions());
       await call(`${p} schema`, () => view.schema());
       await call(`${p} num_rows`, () => view.num_rows());
-      await call(`${p} column_paths`, () => view.column_paths());
+      const paths = await call(`${p} column_paths`, () => view.column_paths());
       for (const read of entry.spec.reads) {
         await call(`${p} ${read.fn}(${JSON.stringify(read.args)})`, () => view[read.fn](structuredClone(read.args)));
+      }
+      // get_min_max of the first and last visible column, by source column name (the
+      // 5.5.1 engine aborts on a split path such as "x|v").
+      if (entry.spec.minMax && paths.ok && paths.value.length) {
+        for (const column of new Set([paths.value[0], paths.value.at(-1)].map((x) => x.split("|").at(-1)))) {
+          await call(`${p} get_min_max(${JSON.stringify(column)})`, () => view.get_min_max(column));
+        }
       }
     };
     const readViews = async (when) => {
@@ -118,7 +142,8 @@ export async function runCase(client, c, tableName, { pushHints = {}, peer = nul
         const p = `${when} view ${entry.index}`;
         const first = obs.length;
         await readView(entry.view, p, entry);
-        if (!freshAlternatives || when === "initial") continue;
+        // Expansion state cannot be rebuilt on a fresh view: no alternative after tree steps.
+        if (!freshAlternatives || when === "initial" || entry.treeChanged) continue;
         // The reference's live views can go stale after updates (e.g. a row updated to null
         // keeps its filter membership) while a view built now is right; either answer is
         // Perspective's, so record the fresh view's answer as an accepted alternative.
@@ -140,7 +165,7 @@ export async function runCase(client, c, tableName, { pushHints = {}, peer = nul
           const label = `${when} view ${entry.index} ${sub.name} pushes`;
           const want = pushHints[label];
           if (want !== undefined) {
-            const deadline = Date.now() + PUSH_WAIT_MS;
+            const deadline = Date.now() + pushWaitMs;
             const w0 = Date.now();
           while (sub.pushes.length < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
           if (process.env.CONFORMANCE_DEBUG) console.log("push wait", label, Date.now() - w0);
@@ -176,7 +201,7 @@ export async function runCase(client, c, tableName, { pushHints = {}, peer = nul
         });
       } else if (step.op === "delete_table") {
         // Deleting a table that still has views must be refused.
-        await call(`${when} apply`, () => table.delete());
+        await call(`${when} apply`, () => table.delete(), { consumes: true });
         // The JS Table handle is consumed by delete() even when the server refuses.
         table = (await call(`${when} open_table`, () => client.open_table(tableName), { keep: false })).value;
       } else if (step.op === "peer_update") {
@@ -202,9 +227,17 @@ export async function runCase(client, c, tableName, { pushHints = {}, peer = nul
         const entry = views[step.view];
         for (const sub of entry.subscriptions) await call(`${when} remove_update ${sub.name}`, () => entry.view.remove_update(sub.id));
         // Still recorded: no pushes may arrive after the removal.
+      } else if (step.op === "expand" || step.op === "collapse" || step.op === "set_depth") {
+        // Tree steps of grouped views: expand/collapse a row index, or set the depth.
+        const entry = views[step.view];
+        if (entry?.view) {
+          entry.treeChanged = true;
+          const arg = step.op === "set_depth" ? step.depth : step.row;
+          await call(`${when} view ${step.view} ${step.op}(${arg})`, () => entry.view[step.op](arg));
+        }
       } else if (step.op === "delete_view") {
         const entry = views[step.view];
-        await call(`${when} apply`, () => entry.view.delete());
+        await call(`${when} apply`, () => entry.view.delete(), { consumes: true });
         entry.view = null;
         entry.subscriptions = [];
       }
@@ -214,8 +247,9 @@ export async function runCase(client, c, tableName, { pushHints = {}, peer = nul
     }
 
     for (const entry of views) {
-      if (entry.view) await call(`view ${entry.index} delete`, () => entry.view.delete());
+      if (entry.view) await call(`view ${entry.index} delete`, () => entry.view.delete(), { consumes: true });
     }
+    if (stuck) neverCollected.push(table, views);
     await call("table delete", async () => {
       // A closed session's views go away asynchronously on a real server: retry briefly.
       const deadline = Date.now() + (c.steps.some((st) => st.op === "session_close") ? PUSH_WAIT_MS : 0);
@@ -228,10 +262,14 @@ export async function runCase(client, c, tableName, { pushHints = {}, peer = nul
           await new Promise((r) => setTimeout(r, 20));
         }
       }
-    });
+    }, { consumes: true });
   } catch (err) {
     if (!(err instanceof Aborted)) throw err;
     record("ABORTED", err.message);
+    // The client still holds the unanswered call's borrow of these handles; if they were
+    // garbage-collected later, wasm-bindgen's finalizer would throw an uncaught
+    // "attempted to take ownership of Rust value while it was borrowed".
+    neverCollected.push(table, views);
   }
   return obs;
 }
