@@ -27,6 +27,13 @@ export class PivotSides {
     this.url = url;
     this.sides = new Map();
   }
+  // A 5.x client whose config sets group_rollup_mode but not split_rollup_mode looks
+  // exactly like the 4.3 viewer on the wire (protocol spec §6), so a server cannot know it
+  // decodes min/max as Scalar messages; the generated configs do that, so the 5.x wire
+  // client says so with chview's documented URL hint (Perspective's server ignores it).
+  wireUrl(version) {
+    return version.startsWith("5.") ? `${this.url}?minmax=scalar` : this.url;
+  }
   async get(version) {
     let s = this.sides.get(version);
     if (s && s.generation !== oracleGeneration()) {
@@ -36,7 +43,7 @@ export class PivotSides {
     }
     if (!s) {
       const generation = oracleGeneration();
-      s = { generation, oracle: await oracleClient(version), wire: await observedWireClient(version, this.url) };
+      s = { generation, oracle: await oracleClient(version), wire: await observedWireClient(version, this.wireUrl(version)) };
       this.sides.set(version, s);
     }
     return s;
@@ -45,7 +52,7 @@ export class PivotSides {
     const s = this.sides.get(version);
     if (!s) return;
     await s.wire.close();
-    s.wire = await observedWireClient(version, this.url);
+    s.wire = await observedWireClient(version, this.wireUrl(version));
   }
   async close() {
     for (const s of this.sides.values()) {
