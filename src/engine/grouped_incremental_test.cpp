@@ -14,6 +14,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string>
 
 #include "engine/detail/grouped.h"
 #include "engine/engine_test_util.h"
@@ -162,7 +163,11 @@ bool same_value(const Value& a, const Value& b) {
 }
 
 std::string describe(const ViewSlice& s) {
-  std::string out;
+  std::string out = "columns:";
+  for (size_t c = 0; c < s.fields.size(); ++c) {
+    out += " " + s.fields[c].name + "(" + s.aggregates[c] + ")";
+  }
+  out += "\n";
   for (size_t r = 0; r < s.num_rows(); ++r) {
     out += "[";
     if (s.has_row_paths) {
@@ -196,25 +201,38 @@ void expect_same(const View& live, const View& reference, const std::string& wha
   ASSERT_TRUE(ok) << what << "\nlive:\n" << describe(a) << "reference:\n" << describe(b);
 }
 
-// Visible rows by path → values (pct columns excluded: they are read-time shares of the
-// parent's sum, not reported for unchanged siblings — as Perspective).
-std::map<std::vector<Value>, std::vector<Value>, detail::PathLess> snapshot(const View& view) {
+// Visible rows by path → values by column name (pct columns excluded: they are
+// read-time shares of the parent's sum, not reported for unchanged siblings — as
+// Perspective).
+using Snapshot = std::map<std::vector<Value>, std::map<std::string, Value>, detail::PathLess>;
+Snapshot snapshot(const View& view) {
   const ViewSlice s = view.slice({});
-  std::map<std::vector<Value>, std::vector<Value>, detail::PathLess> out;
+  Snapshot out;
   for (size_t r = 0; r < s.num_rows(); ++r) {
-    std::vector<Value> values;
+    std::map<std::string, Value> values;
     for (size_t c = 0; c < s.columns.size(); ++c) {
       if (s.aggregates[c].starts_with("pct")) continue;
-      values.push_back(s.columns[c].value_at(r));
+      values[s.fields[c].name] = s.columns[c].value_at(r);
     }
     out[s.has_row_paths ? s.row_paths[r] : std::vector<Value>{}] = std::move(values);
   }
   return out;
 }
 
-void check_delta(const View& view, const ViewDelta& delta,
-                 const std::map<std::vector<Value>, std::vector<Value>, detail::PathLess>& before,
-                 bool cleared, const std::string& what) {
+// Perspective lists a row when one of its cells' tree nodes changed: a cell in a column
+// group new to the view is new only where it holds a value, and a row's cells in a column
+// group gone from the view were deleted, not changed (t_ctx2::get_rows_changed).
+bool same_row(const std::map<std::string, Value>& before,
+              const std::map<std::string, Value>& after) {
+  for (const auto& [name, value] : after) {
+    auto it = before.find(name);
+    if (!same_value(it == before.end() ? Value() : it->second, value)) return false;
+  }
+  return true;
+}
+
+void check_delta(const View& view, const ViewDelta& delta, const Snapshot& before, bool cleared,
+                 const std::string& what) {
   ASSERT_TRUE(std::is_sorted(delta.changed_rows.begin(), delta.changed_rows.end())) << what;
   ASSERT_TRUE(std::adjacent_find(delta.changed_rows.begin(), delta.changed_rows.end()) ==
               delta.changed_rows.end())
@@ -225,10 +243,7 @@ void check_delta(const View& view, const ViewDelta& delta,
   for (size_t r = 0; r < s.num_rows(); ++r) {
     const std::vector<Value> path = s.has_row_paths ? s.row_paths[r] : std::vector<Value>{};
     auto it = before.find(path);
-    bool same = it != before.end() && it->second.size() == after.at(path).size();
-    for (size_t i = 0; same && i < it->second.size(); ++i) {
-      same = same_value(it->second[i], after.at(path)[i]);
-    }
+    const bool same = it != before.end() && same_row(it->second, after.at(path));
     if (!same) {
       ASSERT_TRUE(std::binary_search(delta.changed_rows.begin(), delta.changed_rows.end(), r))
           << what << ": row " << r << " changed but not reported\n"

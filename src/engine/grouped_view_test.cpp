@@ -2,6 +2,9 @@
 // expand/collapse/depth, sorting and updates.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "engine/detail/grouped.h"
 #include "engine/detail/split_keys.h"
 #include "engine/engine_test_util.h"
 #include "engine/view.h"
@@ -240,6 +243,104 @@ TEST(GroupedViewTest, IndexTableUpdatesAndRemovals) {
   view->update(table->clear());
   EXPECT_EQ(paths(*view), (std::vector<Path>{{}}));
   EXPECT_EQ(column_values(*view, "v"), values({nullptr}));  // sum over no rows
+}
+
+// Perspective 5.5.1 (conformance corpus): a null group sorts first once it holds nulls
+// written after the first batch, last while it holds only first-batch nulls; split_by
+// column groups likewise. Both the incremental tree and a rebuild must agree.
+TEST(GroupedViewTest, NullGroupsWrittenByLaterUpdatesSortFirst) {
+  const std::vector<Field> fields{{"v", ColumnType::kInteger}, {"w", ColumnType::kInteger}};
+  for (bool incremental : {true, false}) {
+    auto table = make_table(fields);
+    apply(*table, fields, {{nullptr, 1}, {3, 2}});  // first batch: high nulls
+    detail::use_rollup_trees(incremental);
+    auto view = make_grouped_view(*table, grouped({"v"}, {"w"}));
+    ViewConfig split = grouped({}, {"w"});
+    split.split_by = {"v"};
+    auto split_view = make_grouped_view(*table, split);
+    detail::use_rollup_trees(true);
+    EXPECT_EQ(paths(*view), (std::vector<Path>{{}, {3}, {nullptr}})) << incremental;
+    EXPECT_EQ(split_view->slice({}).fields.front().name, "3|w");
+    const TableDelta delta = apply(*table, fields, {{9, 4}, {nullptr, 8}});
+    view->update(delta);
+    split_view->update(delta);
+    EXPECT_EQ(paths(*view), (std::vector<Path>{{}, {nullptr}, {3}, {9}})) << incremental;
+    EXPECT_EQ(column_values(*view, "w"), values({15, 9, 2, 4})) << incremental;
+    EXPECT_EQ(split_view->slice({}).fields.front().name, "null|w") << incremental;
+    auto fresh = make_grouped_view(*table, grouped({"v"}, {"w"}));
+    EXPECT_EQ(paths(*fresh), paths(*view));
+  }
+}
+
+TEST(GroupedViewTest, TreeOperationRepliesFollowPerspective) {
+  const std::vector<Field> fields{{"g", ColumnType::kString}, {"v", ColumnType::kInteger}};
+  auto table = make_table(fields);
+  apply(*table, fields, {{"a", 1}, {"b", 2}});
+  // TOTAL: expand(0) opens the first level until the next update.
+  ViewConfig total = grouped({"g"}, {"v"});
+  total.group_rollup_mode = GroupRollupMode::kTotal;
+  auto total_view = make_grouped_view(*table, total);
+  EXPECT_EQ(total_view->expand(0), 2u);
+  EXPECT_EQ(total_view->num_rows(), 3u);
+  EXPECT_EQ(total_view->collapse(0), 2u);
+  EXPECT_EQ(total_view->expand(0), 2u);
+  total_view->update(apply(*table, fields, {{"c", 3}}));
+  EXPECT_EQ(total_view->num_rows(), 1u);
+  // Split-only: rows are leaves; collapse(0) hides them all, expand(0) brings them back.
+  ViewConfig split = grouped({}, {"v"});
+  split.split_by = {"g"};
+  auto split_view = make_grouped_view(*table, split);
+  EXPECT_EQ(split_view->expand(1), 1u);
+  EXPECT_EQ(split_view->expand(7), 0u);
+  EXPECT_EQ(split_view->collapse(1), 0u);
+  EXPECT_EQ(split_view->collapse(0), 3u);
+  EXPECT_EQ(split_view->num_rows(), 0u);
+  split_view->update(apply(*table, fields, {{"d", 4}}));
+  EXPECT_EQ(split_view->num_rows(), 0u);
+  EXPECT_EQ(split_view->expand(0), 4u);
+  EXPECT_EQ(split_view->num_rows(), 4u);
+  // Pivoted: an already expanded row replies 0, a leaf its row index.
+  ViewConfig pivot = grouped({"g"}, {"v"});
+  pivot.split_by = {"v"};
+  auto pivot_view = make_grouped_view(*table, pivot);
+  EXPECT_EQ(pivot_view->expand(0), 0u);
+  EXPECT_EQ(pivot_view->expand(2), 2u);
+}
+
+TEST(GroupedViewTest, AggregateFormulasFollowPerspective) {
+  const std::vector<Field> fields{
+      {"g", ColumnType::kString}, {"i", ColumnType::kInteger}, {"f", ColumnType::kFloat}};
+  auto table = make_table(fields);
+  apply(*table, fields, {{"a", -1, 1.0}, {"b", 2, nullptr}, {"b", -4, -5.0}, {"c", 1, 1.0}});
+  ViewConfig c = grouped({"g"}, {"i", "f"});
+  c.aggregates = {{"i", "sum not null", {}}, {"f", "mul", {}}};
+  auto view = make_grouped_view(*table, c);
+  // Integer sum not null wraps as unsigned 32-bit; mul of a null factor is +0.
+  EXPECT_EQ(column_values(*view, "i"), values({4294967294, 4294967295, 4294967294, 1}));
+  const std::vector<Value> products = column_values(*view, "f");
+  ASSERT_EQ(products.size(), 4u);
+  EXPECT_EQ(products[2], Value(0.0));
+  EXPECT_FALSE(std::signbit(products[2].as_float()));
+  // pct sum parent is 100 * (x / parent), bit for bit.
+  ViewConfig pct = grouped({"g"}, {"f"});
+  pct.aggregates = {{"f", "pct sum parent", {}}};
+  auto table2 = make_table(fields);
+  apply(*table2, fields, {{"a", 0, 1.0}, {"b", 0, 2.0}});
+  auto pct_view = make_grouped_view(*table2, pct);
+  EXPECT_EQ(column_values(*pct_view, "f"),
+            values({100.0, 100.0 * (1.0 / 3.0), 100.0 * (2.0 / 3.0)}));
+}
+
+TEST(GroupedViewTest, NoneEndsTheRowSortList) {
+  const std::vector<Field> fields{
+      {"g", ColumnType::kString}, {"w", ColumnType::kInteger}, {"u", ColumnType::kInteger}};
+  auto table = make_table(fields);
+  apply(*table, fields, {{"a", 1, 5}, {"b", 2, 3}, {"c", 3, 4}});
+  ViewConfig c = grouped({"g"}, {"w", "u"});
+  c.sort = {{"w", SortOp::kNone}, {"u", SortOp::kAsc}};
+  EXPECT_EQ(paths(*make_grouped_view(*table, c)), (std::vector<Path>{{}, {"a"}, {"b"}, {"c"}}));
+  c.sort = {{"u", SortOp::kAsc}, {"w", SortOp::kNone}};
+  EXPECT_EQ(paths(*make_grouped_view(*table, c)), (std::vector<Path>{{}, {"b"}, {"c"}, {"a"}}));
 }
 
 TEST(GroupedViewTest, WorkedExamplePivot) {

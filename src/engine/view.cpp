@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cmath>
 #include <cstdint>
+#include <numeric>
+#include <utility>
 
 #include "engine/detail/aggregate.h"
 #include "engine/detail/filter.h"
+#include "engine/detail/flat_sort.h"
 #include "engine/detail/grouped.h"
+#include "engine/detail/rebuilt_delta.h"
 #include "engine/detail/sort.h"
 
 namespace chview::engine {
@@ -200,9 +206,10 @@ Result<std::unique_ptr<detail::GroupedTree>> make_grouped(const Table& table,
   }
   std::vector<detail::GroupedSort> sorts;
   for (const SortTerm& t : config.sort) {
+    if (t.op == SortOp::kNone) break;  // as in Perspective, `none` ends the row sorts
     if (t.op != SortOp::kAsc && t.op != SortOp::kDesc && t.op != SortOp::kAscAbs &&
         t.op != SortOp::kDescAbs) {
-      continue;  // column sorts order split_by groups; none sorts nothing
+      continue;  // column sorts order split_by groups
     }
     const bool shown =
         std::find(columns.begin(), columns.end(), *schema.index_of(t.column)) != columns.end();
@@ -273,8 +280,9 @@ struct View::State {
   static constexpr uint32_t kNotInView = UINT32_MAX;
   std::vector<uint32_t> row_position;  // by RowId
   bool positions_ready = false;
-  std::vector<RowId> leaving;  // the current update's removed and updated rows
-  bool cleared = false;        // the current update cleared the table
+  std::vector<RowId> leaving;      // the current update's removed and updated rows
+  bool cleared = false;            // the current update cleared the table
+  std::vector<Value> delta_total;  // split-only: the last update's grand-total row
 
   ViewSlice gather(std::span<const size_t> view_rows, size_t first_col, size_t last_col) const {
     ViewSlice s;
@@ -335,8 +343,17 @@ Result<std::unique_ptr<View>> View::make(const Table& table, ViewConfig config,
     detail::RowOrder& order = state->order;
     // Rows arrive in primary-key order, so a stable sort on the sort keys alone keeps
     // ties in key order.
-    std::stable_sort(state->rows.begin(), state->rows.end(),
-                     [&order](RowId a, RowId b) { return order.compare_sort_keys(a, b) < 0; });
+    auto less = [&order](RowId a, RowId b) { return order.compare_sort_keys(a, b) < 0; };
+    std::vector<RowId>& rows = state->rows;
+    std::vector<std::pair<size_t, size_t>> ties;  // runs equal in the first key
+    if (!detail::radix_sort_first_key(table, state->config.sort, rows, ties)) {
+      std::stable_sort(rows.begin(), rows.end(), less);
+    } else if (state->config.sort.size() > 1) {  // later keys order the ties
+      for (const auto& [from, to] : ties) {
+        std::stable_sort(rows.begin() + static_cast<std::ptrdiff_t>(from),
+                         rows.begin() + static_cast<std::ptrdiff_t>(to), less);
+      }
+    }
   }
   if (grouped) {
     state->grouped->rebuild(state->rows);
@@ -532,27 +549,62 @@ ViewDelta View::update_grouped(std::vector<RowId> incoming, ViewDelta out) {
     std::sort(s.rows.begin(), s.rows.end(),
               [&table](RowId a, RowId b) { return table.compare_primary_keys(a, b) < 0; });
   }
+  // Report what Perspective reports: compare the whole view before and after (cost ∝ the
+  // view, like the rebuild itself).
+  auto all_rows = [this] {
+    std::vector<size_t> all(state_->grouped->num_rows());
+    std::iota(all.begin(), all.end(), size_t{0});
+    return rows(all);
+  };
+  const ViewSlice before_rows = all_rows();
   const size_t before = s.grouped->num_rows();
   s.grouped->rebuild(s.rows);
   s.fields = s.grouped->fields();
   const size_t after = s.grouped->num_rows();
+  const ViewSlice after_rows = all_rows();
+  std::vector<Value> touched_keys;
+  touched_keys.reserve(incoming.size());
+  for (RowId r : incoming) touched_keys.push_back(s.table->primary_key(r));
   out = ViewDelta{};
   out.num_removed = before > after ? before - after : 0;
-  out.changed_rows.resize(after);
-  for (size_t i = 0; i < after; ++i) out.changed_rows[i] = i;
+  const bool split_only = s.grouped->split_only();
+  detail::diff_rebuilt_views({.before = &before_rows,
+                              .after = &after_rows,
+                              .split_only = split_only,
+                              .sorted = !s.config.sort.empty(),
+                              .group_width = s.field_columns.size(),
+                              .touched_keys = touched_keys},
+                             out);
+  s.delta_total.clear();
+  if (out.total_row) s.delta_total = detail::split_only_total(after_rows);
   return out;
 }
 
-// Flat views have no tree: Perspective replies the row index (split-only views: the row
-// index to expand, 0 to collapse).
+ViewSlice View::delta_rows(const ViewDelta& delta) const {
+  ViewSlice s = rows(delta.changed_rows);
+  if (!delta.total_row) return s;
+  // The split-only grand total goes first; it was computed by the update (delta_total).
+  const std::vector<Value>& total = state_->delta_total;
+  for (size_t f = 0; f < s.columns.size(); ++f) {
+    Column column(s.columns[f].type());
+    column.reserve(s.num_rows() + 1);
+    column.append(f < total.size() ? total[f] : Value());
+    for (size_t r = 0; r < s.num_rows(); ++r) column.append_from(s.columns[f], r);
+    s.columns[f] = std::move(column);
+  }
+  s.row_keys.insert(s.row_keys.begin(), Value());
+  if (s.has_row_paths) s.row_paths.insert(s.row_paths.begin(), std::vector<Value>{});
+  s.end_row = s.row_keys.size();
+  return s;
+}
+
+// Flat views have no tree: Perspective replies the row index (split-only views: see
+// GroupedTree::expand/collapse).
 size_t View::expand(size_t row_index) {
-  const auto* tree = state_->grouped.get();
-  return tree && !tree->split_only() ? state_->grouped->expand(row_index) : row_index;
+  return state_->grouped ? state_->grouped->expand(row_index) : row_index;
 }
 size_t View::collapse(size_t row_index) {
-  const auto* tree = state_->grouped.get();
-  if (tree && tree->split_only()) return 0;
-  return tree ? state_->grouped->collapse(row_index) : row_index;
+  return state_->grouped ? state_->grouped->collapse(row_index) : row_index;
 }
 void View::set_depth(uint32_t depth) {
   if (state_->grouped) state_->grouped->set_depth(depth);

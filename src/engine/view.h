@@ -66,11 +66,17 @@ struct ViewDimensions {
 
 // What an update did to a view. `changed_rows` are view row indices (ascending, in
 // the view's new order) of rows inserted into or updated within the view; rows that
-// left the view are only counted. Read their new state with View::rows().
+// left the view are only counted. Read their new state with View::rows(), or the whole
+// on_update ROW delta with View::delta_rows().
+// Grouped views follow Perspective 5.5.1: a row is listed when one of its tree nodes'
+// aggregates changed (not merely because a new column group appeared elsewhere).
+// `total_row` (split-only views only): Perspective's delta starts with its hidden
+// grand-total row (not a view row: per column group, the first truthy value).
 struct ViewDelta {
   std::vector<size_t> changed_rows;
   size_t num_removed = 0;
-  bool changed() const { return !changed_rows.empty() || num_removed > 0; }
+  bool total_row = false;
+  bool changed() const { return !changed_rows.empty() || num_removed > 0 || total_row; }
 };
 
 struct ViewOptions {
@@ -110,6 +116,9 @@ class View {
   // The given view rows (each < num_rows(), any order) with every visible column;
   // for on_update ROW deltas.
   ViewSlice rows(std::span<const size_t> view_rows) const;
+  // The on_update ROW delta of the last update(): rows(delta.changed_rows), preceded by
+  // the split-only grand-total row when delta.total_row (its row key is null).
+  ViewSlice delta_rows(const ViewDelta& delta) const;
   // Minimum and maximum non-null value of a column over the view's rows (nulls if
   // none). Error for a column not in the table.
   Result<std::pair<Value, Value>> min_max(std::string_view column) const;

@@ -192,51 +192,6 @@ void AggState::remove(const Column& column, const Column* argument, RowId row) {
   update(column, argument, row, -1);
 }
 
-void AggState::add_rows(const Column& column, const Column* argument, std::span<const RowId> rows) {
-  const ColumnType type = column.type();
-  const bool plain = !values_ && !ordered_ && kind_ != AggKind::kAnd && kind_ != AggKind::kAny &&
-                     kind_ != AggKind::kVariance && kind_ != AggKind::kStddev &&
-                     kind_ != AggKind::kWeightedMean;
-  // The sums' fast path: the same operations, in the same order, as update().
-  if (plain && type == ColumnType::kInteger) {
-    const std::span<const int64_t> ints = column.int64_values();
-    for (RowId r : rows) {
-      ++count_;
-      if (column.is_null(r)) {
-        ++falsy_;
-        continue;
-      }
-      ++non_null_;
-      const int64_t i = ints[r];
-      int_sum_ += i;
-      int_abs_sum_ += std::abs(i);
-      double_sum_ += static_cast<double>(i);
-    }
-    return;
-  }
-  if (plain && type == ColumnType::kFloat) {
-    const std::span<const double> floats = column.float_values();
-    for (RowId r : rows) {
-      ++count_;
-      if (column.is_null(r)) {
-        ++falsy_;
-        continue;
-      }
-      ++non_null_;
-      const double x = floats[r];
-      if (std::isnan(x)) {
-        ++nan_;
-        continue;
-      }
-      float_sum_ += x;
-      float_abs_sum_ += std::fabs(x);
-      double_sum_ += x;
-    }
-    return;
-  }
-  for (RowId r : rows) update(column, argument, r, 1);
-}
-
 void AggState::update(const Column& column, const Column* argument, RowId row, int sign) {
   count_ += sign;
   if (ordered_) ordered_->update(column, row, sign);
@@ -308,8 +263,9 @@ Value AggState::sum(ColumnType type) const {
 
 Value AggState::value(AggKind kind, ColumnType type, bool is_leaf) const {
   switch (kind) {
-    case AggKind::kSum:
     case AggKind::kSumNotNull:
+      return wrap_uint32(sum(type));
+    case AggKind::kSum:
     case AggKind::kPctSumParent:
     case AggKind::kPctSumTotal:
     case AggKind::kGmv:

@@ -10,10 +10,22 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "engine/detail/aggregate.h"
 
 namespace chview::engine::detail {
+
+// A column's cells copied into one contiguous run in a given row order (bulk builds:
+// each node then reads a contiguous range instead of scattered rows).
+struct GatheredCells {
+  ColumnType type = ColumnType::kString;
+  std::vector<uint8_t> valid;  // 1 = value, 0 = null
+  std::vector<double> floats;  // FLOAT
+  std::vector<int64_t> ints;   // INTEGER
+  // Replaces the contents (reusing the buffers) by column's cells at `rows`.
+  void gather_from(const Column& column, std::span<const RowId> rows);
+};
 
 class AggState {
  public:
@@ -31,7 +43,21 @@ class AggState {
   void remove(const Column& column, const Column* argument, RowId row);
   // add() of each row, in order (a tight loop for the sums).
   void add_rows(const Column& column, const Column* argument, std::span<const RowId> rows);
+  // Whether add_gathered() applies: count, or a sum-like kind over INTEGER/FLOAT.
+  bool reads_gathered(ColumnType type) const;
+  // add_rows() of the rows whose cells are cells[begin, end) (same operations, order).
+  void add_gathered(const GatheredCells& cells, size_t begin, size_t end);
+  // add_gathered() into each of `states` (all of one kind, reads_gathered()); float sums
+  // of up to four states run interleaved (independent chains, same result per state).
+  // add_rows() of each row into states[group_of[row] * stride], in one pass (all of one
+  // kind with reads_gathered(), not count).
+  static void add_rows_spread(const Column& column, std::span<const RowId> rows,
+                              std::span<const uint32_t> group_of, AggState* states, size_t stride);
+  static void add_gathered_to(std::span<AggState* const> states, const GatheredCells& cells,
+                              size_t begin, size_t end);
 
+  // `count` states only: they read no cells (value() is the row count).
+  void add_count(int64_t rows) { count_ += rows; }
   int64_t count() const { return count_; }
   bool has_valid_value() const { return non_null_ > 0; }
   // and/any: rows whose value is truthy.
@@ -46,6 +72,7 @@ class AggState {
     bool operator()(const Value& a, const Value& b) const { return null_greatest_before(a, b); }
   };
   Value key_of(const Column& column, RowId row) const;
+  bool add_values_sorted(const Column& column, std::span<const RowId> rows);
   void update(const Column& column, const Column* argument, RowId row, int sign);
 
   AggKind kind_;

@@ -19,6 +19,8 @@ bool null_greatest_less(const Value& a, const Value& b) {
   return columnar::compare(a, b) < 0;
 }
 
+constexpr int32_t kPackedDateZero = -719529;  // days_from_civil(-1, 12, 31)
+
 bool truthy(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull:
@@ -32,7 +34,9 @@ bool truthy(const Value& v) {
     case Value::Kind::kString:
       return !v.as_string().empty();
     case Value::Kind::kDate:
-      return v.as_date().days != 0;
+      // Perspective packs dates as year << 16 | month << 8 | day: only its empty value
+      // (packed 0, read as -0001-12-31) is falsy, 1970-01-01 is not.
+      return v.as_date().days != kPackedDateZero;
     case Value::Kind::kDateTime:
       return v.as_datetime().ms != 0;
   }
@@ -192,7 +196,7 @@ Value absolute(const Value& v) {
 
 Value mul(ColumnType type, const std::vector<Value>& values) {
   if (values.empty()) return {};
-  if (values.size() == 1) return values[0];
+  if (values.size() == 1) return wrap_uint32(values[0]);
   double d = 1;
   int64_t i = 1;
   for (const Value& v : values) {
@@ -204,6 +208,7 @@ Value mul(ColumnType type, const std::vector<Value>& values) {
     d *= to_double(v);
     if (v.kind() == Value::Kind::kInt) i *= v.as_int();
   }
+  if (d == 0) d = 0.0;  // a null factor gives 0, never -0
   return numeric(type, d, i);
 }
 
@@ -252,7 +257,7 @@ Value zero_of(ColumnType type) {
     case ColumnType::kBoolean:
       return Value(false);
     case ColumnType::kDate:
-      return Value(columnar::Date{-719529});  // Perspective's packed date 0, read as a date
+      return Value(columnar::Date{kPackedDateZero});  // Perspective's packed date 0
     case ColumnType::kDatetime:
       return Value(columnar::DateTime{0});
   }
@@ -302,6 +307,11 @@ bool null_greatest_before(const Value& a, const Value& b) { return null_greatest
 bool is_truthy(const Value& v) { return truthy(v); }
 double cell_as_double(const Column& c, RowId r) { return cell_double(c, r); }
 Value finite_or_null(double d) { return float_or_null(d); }
+
+Value wrap_uint32(const Value& v) {
+  if (v.kind() != Value::Kind::kInt || v.as_int() >= 0) return v;
+  return Value(static_cast<int64_t>(static_cast<uint32_t>(v.as_int())));
+}
 Value difference(const Value& a, const Value& b) { return subtract(a, b); }
 Value magnitude_of(const Value& v) { return absolute(v); }
 Value empty_value_of(ColumnType type) { return zero_of(type); }
@@ -322,8 +332,9 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
   }
   switch (spec.kind) {
     case AggKind::kSum:
-    case AggKind::kSumNotNull:
       return sum(type, c, rows, false);
+    case AggKind::kSumNotNull:
+      return wrap_uint32(sum(type, c, rows, false));
     case AggKind::kSumAbs:
       return sum(type, c, rows, true);
     case AggKind::kAbsSum:
@@ -422,7 +433,7 @@ Value compute_aggregate(const Table& table, const AggSpec& spec, std::span<const
       if (context.is_total && !context.pivoted) return Value(100.0);
       const auto& base = parent ? context.parent_sum : context.total_sum;
       if (!base) return Value(100.0);
-      return float_or_null(100 * numeric_sum(table, spec.column, rows) / *base);
+      return float_or_null(100.0 * (numeric_sum(table, spec.column, rows) / *base));
     }
     case AggKind::kVariance:
     case AggKind::kStddev: {

@@ -99,6 +99,9 @@ Value magnitude_of(const Value& v);                // |v| for numbers, else v
 Value empty_value_of(ColumnType type);             // 0, 0.0, "", false, …
 // What an aggregate over no rows shows (the grand total of an empty view).
 Value aggregate_of_no_rows(AggKind kind, ColumnType type);
+// Perspective stores integer `sum not null` (and a one-row `mul`) in an unsigned 32-bit
+// column: negative results wrap (-1 → 4294967295).
+Value wrap_uint32(const Value& v);
 // `join` over distinct values already in null_greatest_before order.
 Value join_distinct(const std::vector<Value>& sorted_distinct);
 

@@ -120,8 +120,10 @@ void GroupedTree::rebuild(std::span<const RowId> rows) {
     }
     std::stable_sort(visible_.begin(), visible_.end(),
                      [this](size_t a, size_t b) { return sorts_before(a, b); });
+    if (split_hidden_) hidden_rows_ = std::move(visible_), visible_.clear();
     return;
   }
+  total_open_ = false;  // Perspective closes an opened TOTAL view on every update
   nodes_.push_back(Node{});
   nodes_[0].rows.assign(rows.begin(), rows.end());
   total_sums_.clear();
@@ -242,6 +244,16 @@ void GroupedTree::build(size_t node) {
     rows.insert(rows.end(), nodes_[c].rows.begin(), nodes_[c].rows.end());
   }
   if (!children.empty()) nodes_[node].rows = std::move(rows);
+  // Shown order: the null group (last) goes first when it holds a low-kind null
+  // (split_keys.h); rows are still read with it last, as RollupTree reads them.
+  std::vector<size_t>& shown = nodes_[node].children;
+  if (!shown.empty() && nodes_[shown.back()].path.back().is_null()) {
+    const std::vector<RowId>& null_rows = nodes_[shown.back()].rows;
+    if (std::any_of(null_rows.begin(), null_rows.end(),
+                    [&key_column](RowId r) { return is_low_null(key_column, r); })) {
+      std::rotate(shown.begin(), shown.end() - 1, shown.end());
+    }
+  }
 }
 
 // The node's output values: per split combination, each column's aggregate over the
@@ -406,6 +418,9 @@ void GroupedTree::refresh_visible() {
   if (nodes_.empty()) return;
   if (mode_ == GroupRollupMode::kTotal) {
     visible_.push_back(0);
+    if (total_open_) {
+      for (size_t c : nodes_[0].children) visit(c);
+    }
     return;
   }
   visit(0);
@@ -452,11 +467,25 @@ ViewSlice GroupedTree::gather(std::span<const size_t> view_rows, size_t first_co
 
 size_t GroupedTree::expand(size_t row_index) {
   if (rollup_) return rollup_->expand(row_index);
-  if (mode_ != GroupRollupMode::kRollup || row_index >= visible_.size()) return 0;
+  if (split_only()) {  // the rows are leaves: their index; row 0 reopens hidden rows
+    if (!split_hidden_) return row_index < visible_.size() ? row_index : 0;
+    if (row_index != 0) return 0;
+    split_hidden_ = false;
+    visible_ = std::move(hidden_rows_);
+    hidden_rows_.clear();
+    return visible_.size();
+  }
+  if (row_index >= visible_.size()) return 0;
   Node& n = nodes_[visible_[row_index]];
-  // Nothing to open: ctx1 replies 0, Perspective's pivoted (ctx2) views the row index.
-  if (n.depth >= group_by_.size() || n.expanded) return split_by_.empty() ? 0 : row_index;
+  const bool open_total =
+      mode_ == GroupRollupMode::kTotal && row_index == 0 && !total_open_ && !group_by_.empty();
+  if (mode_ != GroupRollupMode::kRollup && !open_total) return 0;
+  // Nothing to open: ctx1 replies 0, Perspective's pivoted (ctx2) views the row index of
+  // a leaf.
+  if (n.depth >= group_by_.size()) return split_by_.empty() ? 0 : row_index;
+  if (n.expanded && !open_total) return 0;
   const size_t before = visible_.size();
+  total_open_ = total_open_ || open_total;
   n.expanded = true;
   overrides_[n.path] = true;
   // Like Perspective, expanding opens one level: the children come back collapsed.
@@ -472,6 +501,19 @@ size_t GroupedTree::expand(size_t row_index) {
 
 size_t GroupedTree::collapse(size_t row_index) {
   if (rollup_) return rollup_->collapse(row_index);
+  if (split_only()) {  // collapse(0) closes the hidden root: every row goes
+    if (split_hidden_ || row_index != 0) return 0;
+    split_hidden_ = true;
+    hidden_rows_ = std::move(visible_);
+    visible_.clear();
+    return hidden_rows_.size();
+  }
+  if (mode_ == GroupRollupMode::kTotal && row_index == 0 && total_open_) {
+    const size_t before = visible_.size();
+    total_open_ = false;
+    refresh_visible();
+    return before - visible_.size();
+  }
   if (mode_ != GroupRollupMode::kRollup || row_index >= visible_.size()) return 0;
   Node& n = nodes_[visible_[row_index]];
   if (n.depth >= group_by_.size() || !n.expanded) return 0;

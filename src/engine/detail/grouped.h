@@ -135,6 +135,10 @@ class GroupedTree {
   std::vector<size_t> visible_;                             // node per view row
   std::map<std::vector<Value>, bool, PathLess> overrides_;  // explicit expand/collapse
   std::unique_ptr<RollupTree> rollup_;                      // set when incremental()
+  bool total_open_ = false;  // TOTAL mode: expand(0) showed the first level (until rebuild)
+  // Split-only: collapse(0) hides every row (kept across rebuilds) until expand(0).
+  bool split_hidden_ = false;
+  std::vector<size_t> hidden_rows_;
 };
 
 }  // namespace chview::engine::detail

@@ -17,6 +17,18 @@ template <typename T, typename Less = std::less<T>>
 class OrderStatisticSet {
  public:
   void insert(T value) { pending_.push_back(std::move(value)); }
+  // Bulk load. Preconditions: the set is empty; `sorted` is ordered by Less.
+  void assign_sorted(std::vector<T> sorted) {
+    blocks_.clear();
+    pending_.clear();
+    size_ = sorted.size();
+    for (size_t i = 0; i < sorted.size(); i += kBlock) {
+      const size_t end = std::min(sorted.size(), i + kBlock);
+      blocks_.emplace_back(
+          std::make_move_iterator(sorted.begin() + static_cast<std::ptrdiff_t>(i)),
+          std::make_move_iterator(sorted.begin() + static_cast<std::ptrdiff_t>(end)));
+    }
+  }
   // Precondition: `value` is in the set.
   void erase(const T& value) {
     flush();

@@ -92,7 +92,8 @@ RollupTree::RollupTree(const Table& table, std::vector<size_t> group_by,
                   : kept_by_key_order(spec.kind) ? Method::kKeyOrder
                                                  : Method::kRows;
     key_order_ = key_order_ || slot.method == Method::kKeyOrder;
-    if (slot.method == Method::kState) {
+    // `count` reads no cells: its state keeps the row count alone (AggState::add_count).
+    if (slot.method == Method::kState && spec.kind != AggKind::kCount) {
       slot.snapshot = snapshot(spec.column);
       if (spec.argument) slot.argument_snapshot = snapshot(*spec.argument);
     }
@@ -119,8 +120,22 @@ bool RollupTree::default_expanded(size_t depth) const {
 void RollupTree::refresh_fields() {
   combo_order_.clear();
   fields_.clear();
+  std::vector<size_t> order;
+  std::vector<std::vector<Value>> keys(combos_.size());
   for (const auto& [key, id] : combo_ids_) {
-    combo_order_.push_back(id);
+    order.push_back(id);
+    keys[id] = key;
+  }
+  order_by_null_kinds(order, keys, [this](size_t k, size_t level) {
+    return combos_[k].low_rows.size() > level && combos_[k].low_rows[level] != 0;
+  });
+  for (size_t id : order) {
+    Combo& combo = combos_[id];
+    combo.placed_low = 0;
+    for (size_t i = 0; i < combo.low_rows.size(); ++i) {
+      if (combo.low_rows[i] != 0) combo.placed_low |= uint64_t{1} << i;
+    }
+    combo_order_.push_back(static_cast<uint32_t>(id));
     for (const GroupedColumn& c : columns_) {
       fields_.push_back({combos_[id].prefix + c.field.name, c.field.type});
     }
@@ -184,15 +199,9 @@ void RollupTree::ensure_cells(Node* node, uint32_t combo) {
 
 // `cells`: the column groups' states; `sorts`: the sort terms' and the key order.
 void RollupTree::add_to_states(Node* node, std::span<const RowId> rows, bool cells, bool sorts) {
-  auto column_of = [this](int index) -> const Column* {
-    return index >= 0 ? &snapshots_[static_cast<size_t>(index)] : nullptr;
-  };
   if (sorts) {
-    for (size_t t = 0; t < sort_slots_.size(); ++t) {
-      const Slot& s = sort_slots_[t];
-      if (s.method != Method::kState) continue;
-      node->sort_states[t].add_rows(*column_of(s.snapshot), column_of(s.argument_snapshot), rows);
-    }
+    for (size_t t = 0; t < sort_slots_.size(); ++t)
+      feed(node->sort_states[t], sort_slots_[t], rows);
     if (key_order_) {
       for (RowId r : rows) node->by_key.insert({key_of_[r], r});
     }
@@ -203,11 +212,11 @@ void RollupTree::add_to_states(Node* node, std::span<const RowId> rows, bool cel
     ensure_cells(node, 0);
     node->cell_rows[0] += rows.size();
     touch_combo(node, 0);
-    for (size_t i = 0; i < width; ++i) {
-      const Slot& s = column_slots_[i];
-      if (s.method != Method::kState) continue;
-      node->cells[i].add_rows(*column_of(s.snapshot), column_of(s.argument_snapshot), rows);
-    }
+    for (size_t i = 0; i < width; ++i) feed(node->cells[i], column_slots_[i], rows);
+    return;
+  }
+  if (rows.size() >= 64) {  // one add_rows() per column group
+    add_cells_by_combo(node, rows);
     return;
   }
   for (RowId r : rows) {
@@ -215,11 +224,7 @@ void RollupTree::add_to_states(Node* node, std::span<const RowId> rows, bool cel
     ensure_cells(node, k);
     ++node->cell_rows[k];
     touch_combo(node, k);
-    for (size_t i = 0; i < width; ++i) {
-      const Slot& s = column_slots_[i];
-      if (s.method != Method::kState) continue;
-      node->cells[k * width + i].add(*column_of(s.snapshot), column_of(s.argument_snapshot), r);
-    }
+    for (size_t i = 0; i < width; ++i) feed(node->cells[k * width + i], column_slots_[i], {&r, 1});
     if (cell_key_order_ && split()) node->cell_keys[k].insert({key_of_[r], r});
   }
 }
@@ -241,6 +246,7 @@ void RollupTree::insert_rows(Node* node, std::vector<RowId> rows) {
       position_[r] = static_cast<uint32_t>(node->rows.size());
       node->rows.push_back(r);
     }
+    note_null_kinds(node, rows);
     return;
   }
   auto groups = partition(table_->column(group_by_[node->depth]), rows);
@@ -257,6 +263,21 @@ void RollupTree::insert_rows(Node* node, std::vector<RowId> rows) {
   }
 }
 
+void RollupTree::note_null_kinds(Node* leaf, std::span<const RowId> rows) {
+  const size_t levels = std::min<size_t>(group_by_.size(), 64);
+  for (size_t d = 0; d < levels; ++d) {
+    const Column& column = table_->column(group_by_[d]);
+    Node* node = leaf;
+    while (node->depth > d + 1) node = node->parent;  // the node keyed by level d
+    if (!node->path.back().is_null()) continue;
+    for (RowId r : rows) {
+      if (!is_low_null(column, r)) continue;
+      low_mask_[r] |= uint64_t{1} << d;
+      ++node->low_nulls;
+    }
+  }
+}
+
 void RollupTree::remove_row(RowId row) {
   Node* leaf = leaf_of_[row];
   const uint32_t at = position_[row];
@@ -266,6 +287,14 @@ void RollupTree::remove_row(RowId row) {
   leaf_of_[row] = nullptr;
   const uint32_t k = combo_of_[row];
   --combos_[k].rows;
+  for (size_t i = 0; i < combos_[k].low_rows.size(); ++i) {
+    if (split_low_mask_[row] >> i & 1) --combos_[k].low_rows[i];
+  }
+  split_low_mask_[row] = 0;
+  for (Node* n = leaf; n->depth > 0; n = n->parent) {
+    if (low_mask_[row] >> (n->depth - 1) & 1) --n->low_nulls;
+  }
+  low_mask_[row] = 0;
   const size_t width = columns_.size();
   for (Node* node = leaf; node; node = node->parent) {
     touch(node);
@@ -274,22 +303,9 @@ void RollupTree::remove_row(RowId row) {
     --node->cell_rows[k];
     if (key_order_) node->by_key.erase({key_of_[row], row});
     if (cell_key_order_ && split()) node->cell_keys[k].erase({key_of_[row], row});
-    for (size_t t = 0; t < sort_slots_.size(); ++t) {
-      const Slot& s = sort_slots_[t];
-      if (s.method != Method::kState) continue;
-      const Column* a = s.argument_snapshot >= 0
-                            ? &snapshots_[static_cast<size_t>(s.argument_snapshot)]
-                            : nullptr;
-      node->sort_states[t].remove(snapshots_[static_cast<size_t>(s.snapshot)], a, row);
-    }
-    for (size_t i = 0; i < width; ++i) {
-      const Slot& s = column_slots_[i];
-      if (s.method != Method::kState) continue;
-      const Column* a = s.argument_snapshot >= 0
-                            ? &snapshots_[static_cast<size_t>(s.argument_snapshot)]
-                            : nullptr;
-      node->cells[k * width + i].remove(snapshots_[static_cast<size_t>(s.snapshot)], a, row);
-    }
+    for (size_t t = 0; t < sort_slots_.size(); ++t)
+      unfeed(node->sort_states[t], sort_slots_[t], row);
+    for (size_t i = 0; i < width; ++i) unfeed(node->cells[k * width + i], column_slots_[i], row);
   }
 }
 
@@ -299,7 +315,11 @@ bool RollupTree::before(const Node* a, const Node* b) const {
                                      b->sort_low[i] != 0, sorts_[i].op);
     if (c != 0) return c < 0;
   }
-  return KeyLess{}(a->path.back(), b->path.back());
+  // Key order; a null key placed low sorts first (split_keys.h).
+  const Value &x = a->path.back(), &y = b->path.back();
+  if (x.is_null() && a->placed_low) return !y.is_null();
+  if (y.is_null() && b->placed_low) return false;
+  return KeyLess{}(x, y);
 }
 
 void RollupTree::place(Node* node) {
@@ -323,6 +343,8 @@ void RollupTree::reset(std::span<const RowId> rows) {
   leaf_of_.assign(table_->slot_count(), nullptr);
   position_.assign(table_->slot_count(), 0);
   combo_of_.assign(table_->slot_count(), 0);
+  low_mask_.assign(table_->slot_count(), 0);
+  split_low_mask_.assign(table_->slot_count(), 0);
   root_ = make_node(nullptr, Value());
   combos_changed_ = true;
   apply({}, rows);
@@ -330,6 +352,8 @@ void RollupTree::reset(std::span<const RowId> rows) {
 }
 
 ViewDelta RollupTree::apply(std::span<const RowId> leaving, std::span<const RowId> entering) {
+  // Perspective recomputes the grand total on every change, whatever rows it touched.
+  touch(root_.get());
   for (RowId r : leaving) {
     if (r < leaf_of_.size() && leaf_of_[r]) remove_row(r);
   }
@@ -338,6 +362,8 @@ ViewDelta RollupTree::apply(std::span<const RowId> leaving, std::span<const RowI
     leaf_of_.resize(slots, nullptr);
     position_.resize(slots, 0);
     combo_of_.resize(slots, 0);
+    low_mask_.resize(slots, 0);
+    split_low_mask_.resize(slots, 0);
   }
   if (key_order_) {
     if (key_of_.size() < slots) key_of_.resize(slots);
@@ -365,16 +391,22 @@ ViewDelta RollupTree::apply(std::span<const RowId> leaving, std::span<const RowI
       snapshot.compact_dictionary(keep);
     }
   }
-  for (RowId r : entering) {
-    combo_of_[r] = combo_for(r);
-    ++combos_[combo_of_[r]].rows;
-  }
+  assign_combos(entering);
   if (!entering.empty()) {
-    insert_rows(root_.get(), {entering.begin(), entering.end()});
+    if (root_->size == 0 && root_->children.empty() && !group_by_.empty()) {
+      bulk_insert(entering);  // a (re)build: one grouping pass
+    } else {
+      insert_rows(root_.get(), {entering.begin(), entering.end()});
+    }
     if (split()) add_to_states(root_.get(), entering, true, false);
   }
   if (split()) {  // column groups without rows left go away
     for (uint32_t k : root_->touched_combos) {
+      uint64_t low = 0;
+      for (size_t i = 0; i < combos_[k].low_rows.size(); ++i) {
+        if (combos_[k].low_rows[i] != 0) low |= uint64_t{1} << i;
+      }
+      if (low != combos_[k].placed_low) combos_changed_ = true;  // a null changed sides
       if (combos_[k].rows != 0) continue;
       auto it = combo_ids_.find(combos_[k].key);
       if (it == combo_ids_.end() || it->second != k) continue;
@@ -383,7 +415,6 @@ ViewDelta RollupTree::apply(std::span<const RowId> leaving, std::span<const RowI
       combos_changed_ = true;
     }
   }
-  const bool columns_changed = combos_changed_;
   if (combos_changed_) refresh_fields();
   combos_changed_ = false;
 
@@ -418,10 +449,14 @@ ViewDelta RollupTree::apply(std::span<const RowId> leaving, std::span<const RowI
     if (!node) continue;
     const std::vector<Value> old_sort = node->sort_values;
     const std::vector<uint8_t> old_low = node->sort_low;
+    std::vector<uint32_t> combos = node->touched_combos;  // recompute() clears them
+    if (!split()) combos.assign(1, 0);
     const bool changed = recompute(node);
-    if (changed || node->fresh) report.push_back(node);
-    if (node->parent &&
-        (node->fresh || node->sort_values != old_sort || node->sort_low != old_low)) {
+    if (changed || node->fresh || reports_unchanged(node, combos)) report.push_back(node);
+    const bool was_low = node->placed_low;
+    node->placed_low = node->low_nulls != 0;
+    if (node->parent && (node->fresh || node->sort_values != old_sort ||
+                         node->sort_low != old_low || node->placed_low != was_low)) {
       moved[node->parent].push_back(node);
     }
   }
@@ -442,15 +477,18 @@ ViewDelta RollupTree::apply(std::span<const RowId> leaving, std::span<const RowI
     }
     for (Node* c : children) place(c);
   }
-  if (shape_changed) refresh_visible();
-  if (columns_changed) {  // every row's columns changed
-    for (size_t i = 0; i < visible_.size(); ++i) out.changed_rows.push_back(i);
-  } else {
-    for (Node* node : report) {
-      if (node->visible_index != SIZE_MAX) out.changed_rows.push_back(node->visible_index);
-    }
-    std::sort(out.changed_rows.begin(), out.changed_rows.end());
+  if (total_open_) {  // Perspective closes an opened TOTAL view on every update
+    total_open_ = false;
+    if (!shape_changed) forget_visible();
+    shape_changed = true;
   }
+  if (shape_changed) refresh_visible();
+  // Like Perspective (t_ctx1/t_ctx2::get_rows_changed): the visible rows with a node
+  // whose aggregates changed, in view order — a new column group alone reports nothing.
+  for (Node* node : report) {
+    if (node->visible_index != SIZE_MAX) out.changed_rows.push_back(node->visible_index);
+  }
+  std::sort(out.changed_rows.begin(), out.changed_rows.end());
   for (Node* node : touched_) {
     if (!node) continue;
     node->touched = false;

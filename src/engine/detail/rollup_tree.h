@@ -68,13 +68,15 @@ class RollupTree {
   struct Slot {
     AggSpec spec;
     Method method = Method::kRows;
-    int snapshot = -1, argument_snapshot = -1;  // index in snapshots_ (kState)
+    int snapshot = -1, argument_snapshot = -1;  // index in snapshots_ (kState; count: none)
   };
   // A split_by value combination (one column group). Ids are not reused before a reset.
   struct Combo {
     std::vector<Value> key;
-    std::string prefix;  // "x|p|"
-    size_t rows = 0;     // in the view
+    std::string prefix;              // "x|p|"
+    size_t rows = 0;                 // in the view
+    std::vector<uint32_t> low_rows;  // per split level: rows whose null there is low-kind
+    uint64_t placed_low = 0;         // levels whose null sorted first at the last ordering
   };
   struct Node {
     Node* parent = nullptr;
@@ -95,15 +97,33 @@ class RollupTree {
     std::vector<uint32_t> touched_combos;  // during apply()
     bool expanded = true;
     bool touched = false;
-    bool fresh = false;  // created by the current apply()
+    bool fresh = false;       // created by the current apply()
+    size_t low_nulls = 0;     // rows below whose (null) key here is low-kind (split_keys.h)
+    bool placed_low = false;  // a null key placed first (low_nulls > 0 when last placed)
     size_t visible_index = SIZE_MAX;
   };
 
   // Structure (rollup_tree.cpp).
   std::unique_ptr<Node> make_node(Node* parent, Value key);
   void insert_rows(Node* node, std::vector<RowId> rows);
+  // Into an empty tree, all at once (rollup_bulk.cpp).
+  struct Bulk;
+  void bulk_insert(std::span<const RowId> rows);
+  void build_range(Node* node, Bulk& bulk, size_t begin, size_t end);
+  void add_bulk_states(Node* node, const Bulk& bulk, size_t begin, size_t end);
+  bool reads_gathered(const Slot& s) const;
+  void add_gathered_states(const Bulk& bulk);
+  void fill_key_orders(const Bulk& bulk, std::span<const RowId> rows,
+                       const std::vector<uint32_t>& order);
+  // Split views: `rows` grouped by column group (stable), one add_rows() per group.
+  void add_cells_by_combo(Node* node, std::span<const RowId> rows);
   void add_to_states(Node* node, std::span<const RowId> rows, bool cells, bool sorts);
+  // add_rows()/remove() of a slot's state from its snapshot columns (count: no cells).
+  void feed(AggState& state, const Slot& s, std::span<const RowId> rows);
+  void unfeed(AggState& state, const Slot& s, RowId row);
   void remove_row(RowId row);
+  // Counts the low-kind null keys of rows entering `leaf` (and its ancestors).
+  void note_null_kinds(Node* leaf, std::span<const RowId> rows);
   void touch(Node* node);
   void touch_combo(Node* node, uint32_t combo);
   void ensure_cells(Node* node, uint32_t combo);
@@ -114,6 +134,7 @@ class RollupTree {
   void visit(Node* node);
   bool default_expanded(size_t depth) const;
   uint32_t combo_for(RowId row);  // registers new combinations
+  void assign_combos(std::span<const RowId> rows);
   void refresh_fields();
 
   // Values (rollup_values.cpp).
@@ -125,6 +146,9 @@ class RollupTree {
   Value first_truthy(const Node* node, const AggSpec& spec, std::optional<uint32_t> combo,
                      const std::function<int64_t(const Node*)>& truthy_rows) const;
   bool recompute(Node* node);  // true if its shown values changed
+  // Recomputed but unchanged, the node is still in Perspective's ROW delta
+  // (rollup_delta.cpp); `combos`: the column groups recomputed.
+  bool reports_unchanged(const Node* node, std::span<const uint32_t> combos) const;
   Value read_value(const Node* node, size_t field) const;
   double cell_sum(const Node* node, uint32_t combo, size_t column) const;
   bool split() const { return !split_by_.empty(); }
@@ -148,13 +172,16 @@ class RollupTree {
   std::vector<uint32_t> combo_order_;                            // live combos, output order
   size_t dead_combos_ = 0;
   bool combos_changed_ = false;
-  std::vector<uint32_t> combo_of_;  // by RowId
+  std::vector<uint32_t> combo_of_;        // by RowId
+  std::vector<uint64_t> low_mask_;        // by RowId: group_by levels with a low-kind null
+  std::vector<uint64_t> split_low_mask_;  // by RowId: split_by levels with a low-kind null
   std::unique_ptr<Node> root_;
   std::vector<Node*> leaf_of_;      // by RowId
   std::vector<uint32_t> position_;  // by RowId: index in its leaf's rows
   std::vector<Node*> touched_;
   std::vector<Node*> visible_;
   std::map<std::vector<Value>, bool, PathLess> overrides_;
+  bool total_open_ = false;  // TOTAL mode: expand(0) showed the first level (until apply())
 };
 
 }  // namespace chview::engine::detail

@@ -277,7 +277,7 @@ Value RollupTree::read_value(const Node* node, size_t field) const {
     if (node->size == 0) return v;
     if (node == root_.get()) return Value(100.0);
     const Node* base = kind == AggKind::kPctSumParent ? node->parent : root_.get();
-    return finite_or_null(100 * cell_sum(node, 0, column) / cell_sum(base, 0, column));
+    return finite_or_null(100.0 * (cell_sum(node, 0, column) / cell_sum(base, 0, column)));
   }
   // Pivoted: pct sum parent is the share of the same row one split level up (the column
   // groups sharing this one's prefix); pct sum total the share of the whole view.
@@ -291,7 +291,7 @@ Value RollupTree::read_value(const Node* node, size_t field) const {
       base += cell_sum(node, other, column);
     }
   }
-  return finite_or_null(100 * cell_sum(node, k, column) / base);
+  return finite_or_null(100.0 * (cell_sum(node, k, column) / base));
 }
 
 ViewSlice RollupTree::gather(std::span<const size_t> view_rows, size_t first_col,

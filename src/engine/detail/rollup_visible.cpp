@@ -10,6 +10,9 @@ void RollupTree::refresh_visible() {
   if (!root_) return;
   if (mode_ == GroupRollupMode::kTotal) {
     visible_.push_back(root_.get());
+    if (total_open_) {
+      for (Node* c : root_->order) visit(c);
+    }
   } else {
     visit(root_.get());
   }
@@ -28,11 +31,19 @@ void RollupTree::visit(Node* node) {
 }
 
 size_t RollupTree::expand(size_t row_index) {
-  if (mode_ != GroupRollupMode::kRollup || row_index >= visible_.size()) return 0;
+  if (row_index >= visible_.size()) return 0;
   Node* n = visible_[row_index];
-  // Nothing to open: ctx1 replies 0, Perspective's pivoted (ctx2) views the row index.
-  if (n->depth >= group_by_.size() || n->expanded) return split() ? row_index : 0;
+  const bool open_total =
+      mode_ == GroupRollupMode::kTotal && row_index == 0 && !total_open_ && !group_by_.empty();
+  if (mode_ != GroupRollupMode::kRollup && !open_total) return 0;
+  // Nothing to open: ctx1 replies 0, Perspective's pivoted (ctx2) views the row index of
+  // a leaf.
+  if (n->depth >= group_by_.size()) return split() ? row_index : 0;
+  if (n->expanded && !open_total) return 0;
   const size_t before = visible_.size();
+  // Perspective's TOTAL view is a tree with its root closed: expand(0) opens one level,
+  // until the next update closes it again.
+  total_open_ = total_open_ || open_total;
   n->expanded = true;
   overrides_[n->path] = true;
   // Like Perspective, expanding opens one level: the children come back collapsed.
@@ -47,6 +58,12 @@ size_t RollupTree::expand(size_t row_index) {
 }
 
 size_t RollupTree::collapse(size_t row_index) {
+  if (mode_ == GroupRollupMode::kTotal && row_index == 0 && total_open_) {
+    const size_t before = visible_.size();
+    total_open_ = false;
+    refresh_visible();
+    return before - visible_.size();
+  }
   if (mode_ != GroupRollupMode::kRollup || row_index >= visible_.size()) return 0;
   Node* n = visible_[row_index];
   if (n->depth >= group_by_.size() || !n->expanded) return 0;

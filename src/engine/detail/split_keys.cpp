@@ -24,6 +24,43 @@ struct ComboLess {
 
 }  // namespace
 
+void order_by_null_kinds(std::vector<size_t>& order, const std::vector<std::vector<Value>>& keys,
+                         const std::function<bool(size_t key, size_t level)>& low) {
+  // A null's kind belongs to its prefix group: OR over the keys sharing that prefix.
+  std::map<std::vector<Value>, bool, ComboLess> prefix_low;
+  auto prefix = [&keys](size_t k, size_t level) {
+    return std::vector<Value>(keys[k].begin(),
+                              keys[k].begin() + static_cast<std::ptrdiff_t>(level + 1));
+  };
+  bool any_null = false;
+  for (size_t k : order) {
+    for (size_t level = 0; level < keys[k].size(); ++level) {
+      if (!keys[k][level].is_null()) continue;
+      any_null = true;
+      bool& flag = prefix_low[prefix(k, level)];
+      flag = flag || low(k, level);
+    }
+  }
+  if (!any_null) return;
+  std::vector<std::vector<int8_t>> rank(keys.size());
+  for (size_t k : order) {
+    rank[k].assign(keys[k].size(), 0);
+    for (size_t level = 0; level < keys[k].size(); ++level) {
+      if (keys[k][level].is_null()) rank[k][level] = prefix_low[prefix(k, level)] ? -1 : 1;
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const std::vector<Value>&x = keys[a], &y = keys[b];
+    for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+      if (rank[a][i] != rank[b][i]) return rank[a][i] < rank[b][i];
+      if (x[i].is_null()) continue;
+      const int c = columnar::compare(x[i], y[i]);
+      if (c != 0) return c < 0;
+    }
+    return x.size() < y.size();
+  });
+}
+
 std::string split_value_text(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull:
@@ -60,11 +97,24 @@ SplitKeys::SplitKeys(const Table& table, const std::vector<size_t>& columns,
   size_t max_row = 0;
   for (RowId r : rows) max_row = std::max<size_t>(max_row, r + size_t{1});
   combo_of_.assign(max_row, 0);
-  for (auto& [key, members] : groups) {
+  std::vector<std::vector<Value>> keys;
+  std::vector<const std::vector<RowId>*> rows_of;
+  for (const auto& [key, members] : groups) {
+    keys.push_back(key);
+    rows_of.push_back(&members);
+  }
+  std::vector<size_t> order(keys.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  order_by_null_kinds(order, keys, [&](size_t k, size_t level) {
+    const Column& column = table.column(columns[level]);
+    return std::any_of(rows_of[k]->begin(), rows_of[k]->end(),
+                       [&column](RowId r) { return is_low_null(column, r); });
+  });
+  for (size_t k : order) {
     std::string prefix;
-    for (const Value& v : key) prefix += split_value_text(v) + "|";
-    for (RowId r : members) combo_of_[r] = static_cast<uint32_t>(combos_.size());
-    combos_.push_back(key);
+    for (const Value& v : keys[k]) prefix += split_value_text(v) + "|";
+    for (RowId r : *rows_of[k]) combo_of_[r] = static_cast<uint32_t>(combos_.size());
+    combos_.push_back(keys[k]);
     prefixes_.push_back(std::move(prefix));
   }
 }

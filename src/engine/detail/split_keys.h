@@ -3,6 +3,7 @@
 // (spec §3.4), and the combination of each row.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,6 +11,20 @@
 #include "engine/table.h"
 
 namespace chview::engine::detail {
+
+// Perspective keeps two kinds of null (columnar::Column validity 0 / 2). Its trees sort a
+// null group by the kind its rows were written with: nulls written after the first batch
+// (the low kind) before every value, first-batch nulls (the high kind) after. chview keeps
+// one null group per parent: it sorts first when any of its rows holds the low kind.
+inline bool is_low_null(const Column& column, RowId row) {
+  return column.is_null(row) && !column.is_null_high(row);
+}
+
+// Orders `order` (indices into `keys`, combinations of equal length) level by level:
+// values ascending; a null sorts first when low(prefix) holds for its prefix group (the
+// keys up to and including that null level), else last.
+void order_by_null_kinds(std::vector<size_t>& order, const std::vector<std::vector<Value>>& keys,
+                         const std::function<bool(size_t key, size_t level)>& low);
 
 // A split value as it appears in a column path: strings verbatim, `null`, true/false,
 // integers in decimal, dates YYYY-MM-DD, datetimes YYYY-MM-DD HH:MM:SS.mmm (UTC), floats
