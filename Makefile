@@ -4,7 +4,7 @@ ASAN_DIR  ?= build/asan
 JOBS      ?= $(shell nproc)
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: demo test deps build build-asan test-unit test-sanitize test-node format tidy clean
+.PHONY: demo test deps build build-asan test-unit test-sanitize test-node format tidy clean bench
 
 demo: deps build
 	scripts/demo.sh
@@ -35,6 +35,20 @@ test-unit: build
 
 test-sanitize: build-asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -L unit -j $(JOBS)
+
+# chview vs Perspective's own engine (bench/pivot_vs_perspective.mjs): the engines on a
+# Release build of the benchmark binary, Perspective given the same CSV (then JS column
+# arrays, the format the issue's figures came from); and both servers over a WebSocket
+# (`chview serve` from the usual build). BENCH_ARGS e.g. "--rows 100000".
+BENCH_DIR ?= build/release
+$(BENCH_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BENCH_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DCHVIEW_BUILD_TESTS=OFF
+
+bench: deps build $(BENCH_DIR)/CMakeCache.txt
+	cmake --build $(BENCH_DIR) -j $(JOBS) --target chview_engine_bench
+	node bench/pivot_vs_perspective.mjs --bin $(BENCH_DIR)/bench/chview_engine_bench \
+	  --wire --chview-bin $(BUILD_DIR)/chview $(BENCH_ARGS)
+	node bench/pivot_vs_perspective.mjs --bin $(BENCH_DIR)/bench/chview_engine_bench --format columns $(BENCH_ARGS)
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
