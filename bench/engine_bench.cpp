@@ -97,25 +97,19 @@ proto::MakeTableData csv_input(const std::string& path) {
 
 struct LoadResult {
   std::unique_ptr<Table> table;
-  double parse_ms = 0, infer_ms = 0, batch_ms = 0, apply_ms = 0, total_ms = 0;
+  double parse_ms = 0, apply_ms = 0, total_ms = 0;
 };
 
-// What the protocol layer does for MakeTableReq with CSV data (table_requests.cpp).
+// What the protocol layer does for MakeTableReq with CSV data (table_requests.cpp): the
+// CSV straight into typed columns with the inferred schema, then a new Table.
 LoadResult load(const proto::MakeTableData& data) {
   LoadResult out;
   auto start = Clock::now();
-  auto step = start;
-  detail::RawColumns raw = value_or_fail(detail::parse_table_data(data), "parse CSV");
-  out.parse_ms = ms_since(step);
-  step = Clock::now();
-  chview::columnar::Schema schema = detail::infer_schema(raw);
-  out.infer_ms = ms_since(step);
-  step = Clock::now();
-  chview::columnar::Batch batch = value_or_fail(detail::to_batch(raw, schema), "to_batch");
-  raw = {};  // the protocol layer's RawColumns dies here too (end of its scope)
-  out.batch_ms = ms_since(step);
-  step = Clock::now();
-  out.table = value_or_fail(Table::make("bench", schema), "Table::make");
+  chview::columnar::Batch batch =
+      value_or_fail(detail::csv_to_batch(data.from_csv(), nullptr), "parse CSV");
+  out.parse_ms = ms_since(start);
+  auto step = Clock::now();
+  out.table = value_or_fail(Table::make("bench", batch.schema()), "Table::make");
   value_or_fail(out.table->apply_initial_data(batch), "apply_initial_data");
   out.apply_ms = ms_since(step);
   out.total_ms = ms_since(start);
@@ -134,8 +128,8 @@ std::unique_ptr<View> make_view(const Table& table, const ViewConfig& config, si
 // schema, apply, update every live view, read each view's first viewport.
 size_t update(Table& table, const std::vector<std::unique_ptr<View>>& views,
               const proto::MakeTableData& data, size_t viewport) {
-  detail::RawColumns raw = value_or_fail(detail::parse_table_data(data), "parse update CSV");
-  auto batch = value_or_fail(detail::to_batch(raw, table.schema()), "update to_batch");
+  auto batch =
+      value_or_fail(detail::csv_to_batch(data.from_csv(), &table.schema()), "parse update CSV");
   auto delta = value_or_fail(table.apply(batch), "Table::apply");
   size_t rows = 0;
   for (const auto& view : views) {
@@ -165,24 +159,20 @@ Json run(const Options& options) {
   out["rss_input_read_mb"] = proc_status_mb("VmRSS");
 
   // Load: median of `repeat` loads; the last table is kept.
-  std::vector<double> load_ms, parse_ms, infer_ms, batch_ms, apply_ms;
+  std::vector<double> load_ms, parse_ms, apply_ms;
   std::unique_ptr<Table> table;
   for (int i = 0; i < options.repeat; ++i) {
     table.reset();
     LoadResult loaded = load(data);
     load_ms.push_back(loaded.total_ms);
     parse_ms.push_back(loaded.parse_ms);
-    infer_ms.push_back(loaded.infer_ms);
-    batch_ms.push_back(loaded.batch_ms);
     apply_ms.push_back(loaded.apply_ms);
     table = std::move(loaded.table);
   }
   out["rows"] = table->size();
   out["load"] = timing(load_ms);
-  out["load_parts"] = Json{{"csv_parse_ms", median(parse_ms)},
-                           {"infer_schema_ms", median(infer_ms)},
-                           {"to_batch_ms", median(batch_ms)},
-                           {"table_apply_ms", median(apply_ms)}};
+  out["load_parts"] =
+      Json{{"csv_to_batch_ms", median(parse_ms)}, {"table_apply_ms", median(apply_ms)}};
   data.Clear();  // as a server drops the request once the table exists
   // glibc keeps much of the parser's freed heap; report RSS with and without returning it.
   out["rss_after_load_untrimmed_mb"] = proc_status_mb("VmRSS");

@@ -391,8 +391,7 @@ function markdown(result) {
     p, c, " (after malloc_trim)");
   if (c?.load_parts) {
     const parts = c.load_parts;
-    lines.push("", `chview load = CSV parse ${fmtMs(parts.csv_parse_ms)} ms + type inference ${fmtMs(parts.infer_schema_ms)} ms + ` +
-      `batch ${fmtMs(parts.to_batch_ms)} ms + Table apply ${fmtMs(parts.table_apply_ms)} ms.`);
+    lines.push("", `chview load = CSV to typed columns ${fmtMs(parts.csv_to_batch_ms)} ms + Table apply ${fmtMs(parts.table_apply_ms)} ms.`);
   }
   if (result.wire) {
     if (lines.length) lines.push("");

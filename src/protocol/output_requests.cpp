@@ -28,7 +28,7 @@ encode::JsonOptions json_options(RequestContext& ctx, const Req& req, const engi
   if (req.has_leaves_only()) ctx.session_info().sent_leaves_only = true;
   note_client_hints(ctx, req.viewport());
   encode::JsonOptions options{req.id(), req.index(), req.formatted()};
-  options.labelling = labelling_of(shape_of(view.config()));
+  options.labelling = labelling_of(view.config());
   if (req.leaves_only() && options.labelling == encode::RowLabelling::kRowPaths) {
     options.leaves_only_depth = view.config().group_by.size();
   }

@@ -133,18 +133,16 @@ engine::ViewConfig view_config_from_proto(const proto::ViewConfig& in) {
 
 void view_config_to_proto(const engine::ViewConfig& config, const engine::Table& table,
                           const engine::View& view, proto::ViewConfig* out) {
+  // The requested columns, or every table column (never the "x|v" output names).
   auto* columns = out->mutable_columns()->mutable_columns();
-  if (config.columns) {
-    for (const auto& name : *config.columns) columns->add_columns(name);
-  } else {
-    for (const auto& field : view.fields()) columns->add_columns(field.name);
-  }
+  for (const auto& name : visible_columns(view)) columns->add_columns(name);
   for (const auto& g : config.group_by) out->add_group_by(g);
   for (const auto& s : config.split_by) out->add_split_by(s);
   // Grouped, pivoted and split-only views report the aggregate of every column they
   // aggregate, defaults and hidden sort columns included (§4.8).
   for (const auto& a : reported_aggregates(view)) {
     auto& list = (*out->mutable_aggregates())[a.column];
+    list.Clear();
     list.add_aggregations(a.name);
     for (const auto& arg : a.args) list.add_aggregations(arg);
   }

@@ -62,7 +62,7 @@ void ServerState::propagate(const engine::Table& table, const engine::TableDelta
     if (entry.on_update.empty()) continue;
     std::string arrow_delta;
     if (entry.row_deltas) {
-      auto encoded = detail::encode_row_delta(*entry.view, view_delta.changed_rows);
+      auto encoded = detail::encode_row_delta(*entry.view, view_delta);
       if (encoded.is_ok()) arrow_delta = std::move(encoded).value();
     }
     for (const Subscriber& sub : entry.on_update) {

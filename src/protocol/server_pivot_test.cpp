@@ -327,6 +327,128 @@ TEST_F(PivotTest, GetConfigReportsTheAggregatesInUse) {
   EXPECT_EQ(config.aggregates().at("v").aggregations(0), "any");
 }
 
+TEST_F(PivotTest, GetConfigAndSchemaFollowThePerspectiveRulesForHiddenSortColumns) {
+  auto sort = [](proto::ViewConfig& c, const char* column, proto::SortOp op) {
+    auto* s = c.add_sort();
+    s->set_column(column);
+    s->set_op(op);
+  };
+  make("g", [&](proto::ViewConfig& c) {
+    c.add_group_by("k");
+    columns(c, {"v"});
+    (*c.mutable_aggregates())["k"].add_aggregations("count");  // a row sort key: unique
+    sort(c, "k", proto::SORT_DESC);
+    sort(c, "f", proto::SORT_NONE);  // a `none` sort is aggregated too (default: sum)
+    sort(c, "d", proto::SORT_COL_ASC);
+  });
+  auto config = call("g", [](proto::Request& r) { r.mutable_view_get_config_req(); })
+                    .view_get_config_resp()
+                    .config();
+  std::map<std::string, std::string> aggregates;
+  for (const auto& [column, list] : config.aggregates()) {
+    ASSERT_EQ(list.aggregations_size(), 1) << column;
+    aggregates[column] = list.aggregations(0);
+  }
+  EXPECT_EQ(aggregates, (std::map<std::string, std::string>{
+                            {"v", "sum"}, {"k", "unique"}, {"f", "sum"}, {"d", "count"}}));
+  auto schema =
+      call("g", [](proto::Request& r) { r.mutable_view_schema_req(); }).view_schema_resp().schema();
+  EXPECT_EQ(schema.size(), 4u);
+  EXPECT_EQ(schema.at("k"), proto::STRING);  // unique keeps the column's type
+  EXPECT_EQ(schema.at("f"), proto::FLOAT);
+  EXPECT_EQ(schema.at("d"), proto::INTEGER);
+  // A grouped view lists a column-sorted hidden column in its column paths, not its data.
+  auto paths = call("g", [](proto::Request& r) {
+                 r.mutable_view_column_paths_req();
+               }).view_column_paths_resp();
+  ASSERT_EQ(paths.paths_size(), 2);
+  EXPECT_EQ(paths.paths(1), "d");
+
+  // Split-only: columns are the table's (not "x|id"), every aggregate `any`.
+  make("s", [&](proto::ViewConfig& c) {
+    c.add_split_by("c");
+    sort(c, "c", proto::SORT_COL_DESC);
+  });
+  config = call("s", [](proto::Request& r) { r.mutable_view_get_config_req(); })
+               .view_get_config_resp()
+               .config();
+  EXPECT_EQ(config.columns().columns().columns_size(), 8);
+  EXPECT_EQ(config.columns().columns().columns(0), "id");
+  EXPECT_EQ(config.aggregates().at("c").aggregations(0), "any");
+}
+
+TEST_F(PivotTest, SplitViewsWithoutRowsHaveNoSchemaUnlessRowSorted) {
+  auto filtered = [](proto::ViewConfig& c) {
+    c.add_split_by("c");
+    columns(c, {"v"});
+    auto* f = c.add_filter();
+    f->set_column("v");
+    f->set_op(">");
+    f->add_value()->set_float_(1000);
+  };
+  make("empty", filtered);
+  make("sorted", [&](proto::ViewConfig& c) {
+    filtered(c);
+    auto* s = c.add_sort();
+    s->set_column("f");
+    s->set_op(proto::SORT_NONE);
+  });
+  auto schema_of = [&](const std::string& view) {
+    return call(view, [](proto::Request& r) { r.mutable_view_schema_req(); })
+        .view_schema_resp()
+        .schema();
+  };
+  EXPECT_TRUE(schema_of("empty").empty());
+  auto sorted = schema_of("sorted");
+  EXPECT_EQ(sorted.size(), 2u);
+  EXPECT_EQ(sorted.at("f"), proto::FLOAT);  // split-only: the table type
+}
+
+TEST_F(PivotTest, TotalSplitWithoutGroupByHasNoRowPathAndOneTotalRow) {
+  make("ts", [](proto::ViewConfig& c) {
+    c.add_split_by("c");
+    columns(c, {"v"});
+    c.set_group_rollup_mode(proto::TOTAL);
+    c.set_split_rollup_mode(proto::SPLIT_ROLLUP_MODE_FLAT);  // a 5.2+ client: Scalar min/max
+  });
+  EXPECT_EQ(columns_json("ts", true), R"({"__ID__":[[]],"x|v":[30],"y|v":[70]})");
+  auto rows = call("ts", [](proto::Request& r) { r.mutable_view_to_rows_string_req(); });
+  EXPECT_EQ(rows.view_to_rows_string_resp().json_string(), R"([{"x|v":30,"y|v":70}])");
+  // get_min_max reads rows below the total: there are none.
+  auto resp = call("ts", [](proto::Request& r) {
+                r.mutable_view_get_min_max_req()->set_column_name("v");
+              }).view_get_min_max_resp();
+  proto::Scalar min, max;
+  ASSERT_TRUE(min.ParseFromString(resp.min()));
+  ASSERT_TRUE(max.ParseFromString(resp.max()));
+  EXPECT_EQ(min.scalar_case(), proto::Scalar::kNull);
+  EXPECT_EQ(max.scalar_case(), proto::Scalar::kNull);
+}
+
+TEST_F(PivotTest, AnyOfAnEpochDateIsTheDateNotPerspectivesEmptyDate) {
+  proto::Request update = client.request("t");
+  update.mutable_table_update_req()->mutable_data()->set_from_rows(
+      R"([{"id":5,"k":"a","c":"z","v":1,"d":"1970-01-01"}])");
+  client.call(update);
+  make("s", [](proto::ViewConfig& c) {
+    c.add_split_by("c");
+    columns(c, {"d"});
+  });
+  // Row 5 (1970-01-01) is 0 ms; row 4's null date reads as Perspective's empty date
+  // (packed 0, -0001-12-31).
+  EXPECT_EQ(
+      columns_json("s"),
+      R"({"x|d":[1704067200000,1704153600000,null,null,null],)"
+      R"("y|d":[null,null,1704240000000,-62167305600000,null],"z|d":[null,null,null,null,0]})");
+  // Formatted, the empty date prints as the reference does.
+  proto::Request r = client.request("s");
+  r.mutable_view_to_columns_string_req()->set_formatted(true);
+  r.mutable_view_to_columns_string_req()->mutable_viewport()->set_start_col(1);
+  r.mutable_view_to_columns_string_req()->mutable_viewport()->set_end_col(2);
+  EXPECT_EQ(client.call(r).view_to_columns_string_resp().json_string(),
+            R"({"y|d":[null,null,"2024-01-03","0-01-00",null]})");
+}
+
 TEST_F(PivotTest, MinMaxOfAGroupedViewReadsItsLeafAggregates) {
   make("g", [](proto::ViewConfig& c) {
     c.add_group_by("k");
@@ -389,6 +511,21 @@ TEST_F(PivotTest, ColumnSortOnASplitViewCountsItsHiddenColumns) {
   window.set_end_col(2);
   EXPECT_EQ(columns_json("p", false, window),
             R"({"__ROW_PATH__":[[],["a"],["b"]],"y|v":[70,30,40]})");
+  // With any row sort term, even `none`, the reference counts visible columns only.
+  make("n", [](proto::ViewConfig& c) {
+    c.add_group_by("k");
+    c.add_split_by("c");
+    columns(c, {"v"});
+    auto* sort = c.add_sort();
+    sort->set_column("c");
+    sort->set_op(proto::SORT_COL_DESC);
+    sort = c.add_sort();
+    sort->set_column("f");
+    sort->set_op(proto::SORT_NONE);
+  });
+  dims =
+      call("n", [](proto::Request& r) { r.mutable_view_dimensions_req(); }).view_dimensions_resp();
+  EXPECT_EQ(dims.num_view_columns(), 2u);
 }
 
 TEST_F(PivotTest, LeavesOnlyFromOldClientsDropsTheTreeAboveTheLeaves) {

@@ -240,6 +240,7 @@ Result<columnar::Batch> parse_write_data(const proto::MakeTableData& data,
     CHVIEW_ASSIGN_OR_RETURN(arrow::DecodedTable arrow, parse_arrow(data.from_arrow()));
     return arrow_to_batch(arrow, schema);
   }
+  if (data.has_from_csv()) return csv_to_batch(data.from_csv(), &schema);
   CHVIEW_ASSIGN_OR_RETURN(RawColumns raw, parse_table_data(data));
   return to_batch(raw, schema);
 }

@@ -107,6 +107,13 @@ Result<std::unique_ptr<engine::Table>> make_table_from(ServerState& state, const
     if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply_initial_data(batch).status());
     return table;
   }
+  if (data.has_from_csv()) {
+    CHVIEW_ASSIGN_OR_RETURN(columnar::Batch batch, csv_to_batch(data.from_csv(), nullptr));
+    CHVIEW_ASSIGN_OR_RETURN(auto table, engine::Table::make(name, batch.schema(), options));
+    // Creation data, like Perspective's: its explicit nulls sort above every value.
+    if (batch.num_rows() > 0) CHVIEW_RETURN_IF_ERROR(table->apply_initial_data(batch).status());
+    return table;
+  }
   CHVIEW_ASSIGN_OR_RETURN(RawColumns raw, parse_table_data(data));
   std::set<std::string> seen(raw.names.begin(), raw.names.end());
   if (seen.size() != raw.names.size()) return invalid_argument("chview: duplicate column names");

@@ -11,11 +11,6 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-bool is_row_sort(engine::SortOp op) {
-  return op == engine::SortOp::kAsc || op == engine::SortOp::kDesc ||
-         op == engine::SortOp::kAscAbs || op == engine::SortOp::kDescAbs;
-}
-
 bool is_column_sort(engine::SortOp op) {
   return op == engine::SortOp::kColAsc || op == engine::SortOp::kColDesc ||
          op == engine::SortOp::kColAscAbs || op == engine::SortOp::kColDescAbs;
@@ -86,30 +81,73 @@ ColumnType aggregate_schema_type(std::string_view aggregate, ColumnType type) {
   return type;
 }
 
-// Sort columns not among the visible ones, each once, in sort order.
-std::vector<std::string> hidden_sort_columns(const engine::View& view, bool column_sorts_only) {
+// Columns of column sorts not among the visible ones, each once, in sort order.
+std::vector<std::string> hidden_column_sort_columns(const engine::View& view) {
   const auto& config = view.config();
   std::vector<std::string> visible = visible_columns(view);
   std::vector<std::string> hidden;
   for (const auto& s : config.sort) {
-    if (!is_row_sort(s.op) && !is_column_sort(s.op)) continue;
-    if (column_sorts_only && !is_column_sort(s.op)) continue;
-    if (is_column_sort(s.op) && config.split_by.empty()) continue;
+    if (!is_column_sort(s.op) || config.split_by.empty()) continue;
     if (!contains(visible, s.column) && !contains(hidden, s.column)) hidden.push_back(s.column);
   }
   return hidden;
 }
 
-engine::Aggregate aggregate_of(const engine::View& view, const std::string& column, bool hidden) {
+// The aggregate of a visible column.
+engine::Aggregate aggregate_of(const engine::View& view, const std::string& column) {
   const auto& config = view.config();
   if (shape_of(config) == ViewShape::kSplitOnly) return {column, "any", {}};
   for (const auto& a : config.aggregates) {
     if (a.column == column) return {column, canonical_aggregate(a.name), a.args};
   }
-  if (hidden && (contains(config.group_by, column) || contains(config.split_by, column))) {
-    return {column, "unique", {}};
-  }
   return {column, default_aggregate(table_type(view, column)), {}};
+}
+
+// Perspective also aggregates the column of every sort term that is not visible (any op,
+// `none` and column sorts included; one aggregate per term): `any` in split-only views,
+// `unique` for a row sort on a group_by column or a column sort on a split_by column,
+// else the requested aggregate or the type's default (view_config.cpp fill_aggspecs).
+std::vector<engine::Aggregate> hidden_sort_aggregates(const engine::View& view) {
+  const auto& config = view.config();
+  const ViewShape shape = shape_of(config);
+  const std::vector<std::string> visible = visible_columns(view);
+  std::vector<engine::Aggregate> out;
+  for (const auto& s : config.sort) {
+    if (contains(visible, s.column)) continue;
+    const bool row_sort = !is_column_sort(s.op);
+    if (shape == ViewShape::kSplitOnly) {
+      out.push_back({s.column, "any", {}});
+    } else if ((row_sort && contains(config.group_by, s.column)) ||
+               (!row_sort && contains(config.split_by, s.column))) {
+      out.push_back({s.column, "unique", {}});
+    } else {
+      engine::Aggregate a{s.column, default_aggregate(table_type(view, s.column)), {}};
+      for (const auto& requested : config.aggregates) {
+        if (requested.column == s.column) {
+          a = {s.column, canonical_aggregate(requested.name), requested.args};
+        }
+      }
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+// Whether a split view's schema lists its columns: it has a split column, or a row sort
+// term (the reference then keeps its columns even when the filter leaves no row).
+bool schema_lists_columns(const engine::View& view) {
+  if (!view.fields().empty()) return true;
+  for (const auto& s : view.config().sort) {
+    if (!is_column_sort(s.op)) return true;
+  }
+  if (!visible_columns(view).empty()) return false;
+  // No visible column to tell: the split has columns when the filter keeps a row.
+  engine::ViewConfig rows;
+  rows.columns = std::vector<std::string>{};
+  rows.filter = view.config().filter;
+  rows.filter_op = view.config().filter_op;
+  auto flat = engine::View::make(view.table(), rows);
+  return flat.is_ok() && (*flat)->num_rows() > 0;
 }
 
 // The table column behind output column `field` of a view with `columns` visible.
@@ -130,13 +168,16 @@ ViewShape shape_of(const engine::ViewConfig& config) {
   return total ? ViewShape::kTotalOnly : ViewShape::kFlat;
 }
 
-encode::RowLabelling labelling_of(ViewShape shape) {
-  switch (shape) {
+encode::RowLabelling labelling_of(const engine::ViewConfig& config) {
+  switch (shape_of(config)) {
     case ViewShape::kFlat:
       return encode::RowLabelling::kFlat;
     case ViewShape::kGrouped:
-    case ViewShape::kPivoted:
       return encode::RowLabelling::kRowPaths;
+    case ViewShape::kPivoted:
+      // TOTAL mode splits without group_by are "column only" in the reference.
+      return config.group_by.empty() ? encode::RowLabelling::kTotalSplit
+                                     : encode::RowLabelling::kRowPaths;
     case ViewShape::kTotalOnly:
       return encode::RowLabelling::kTotalOnly;
     case ViewShape::kSplitOnly:
@@ -156,34 +197,73 @@ std::vector<engine::Aggregate> reported_aggregates(const engine::View& view) {
   const ViewShape shape = shape_of(view.config());
   std::vector<engine::Aggregate> out;
   if (shape == ViewShape::kFlat || shape == ViewShape::kTotalOnly) return out;
-  for (const auto& c : visible_columns(view)) out.push_back(aggregate_of(view, c, false));
-  for (const auto& c : hidden_sort_columns(view, false)) out.push_back(aggregate_of(view, c, true));
+  // A map by column in the reference: a later aggregate of the same column replaces it.
+  auto put = [&](engine::Aggregate a) {
+    for (auto& existing : out) {
+      if (existing.column == a.column) {
+        existing = std::move(a);
+        return;
+      }
+    }
+    out.push_back(std::move(a));
+  };
+  for (const auto& c : visible_columns(view)) put(aggregate_of(view, c));
+  for (auto& a : hidden_sort_aggregates(view)) put(std::move(a));
+  return out;
+}
+
+std::vector<std::string> hidden_column_paths(const engine::View& view) {
+  const ViewShape shape = shape_of(view.config());
+  std::vector<std::string> out;
+  if (shape != ViewShape::kGrouped && shape != ViewShape::kTotalOnly) return out;
+  const std::vector<std::string> visible = visible_columns(view);
+  std::vector<std::string> row_sorted;
+  for (const auto& s : view.config().sort) {
+    if (!is_column_sort(s.op) && !contains(visible, s.column)) row_sorted.push_back(s.column);
+  }
+  for (const auto& s : view.config().sort) {
+    if (is_column_sort(s.op) && !contains(visible, s.column) && !contains(row_sorted, s.column)) {
+      out.push_back(s.column);
+    }
+  }
   return out;
 }
 
 std::vector<std::pair<std::string, ColumnType>> view_schema(const engine::View& view) {
   const ViewShape shape = shape_of(view.config());
   std::vector<std::pair<std::string, ColumnType>> out;
-  if (shape == ViewShape::kFlat || shape == ViewShape::kTotalOnly) {
+  if (shape == ViewShape::kFlat) {
     for (const auto& field : view.fields()) out.emplace_back(field.name, field.type);
     return out;
   }
-  const std::vector<std::string> columns = visible_columns(view);
-  const auto& fields = view.fields();
-  for (size_t i = 0; i < columns.size(); ++i) {
-    // The engine's field type when the column has an output column (it knows `and`/
-    // `join` quirks); otherwise derive it from the aggregate.
-    ColumnType type = i < fields.size()
-                          ? fields[i].type
-                          : aggregate_schema_type(aggregate_of(view, columns[i], false).name,
-                                                  table_type(view, columns[i]));
-    out.emplace_back(columns[i], type);
-  }
-  if (shape != ViewShape::kSplitOnly) {
-    for (const auto& c : hidden_sort_columns(view, false)) {
-      out.emplace_back(
-          c, aggregate_schema_type(aggregate_of(view, c, true).name, table_type(view, c)));
+  const bool split = shape == ViewShape::kPivoted || shape == ViewShape::kSplitOnly;
+  if (split && !schema_lists_columns(view)) return out;
+  auto listed = [&](const std::string& name) {
+    return std::any_of(out.begin(), out.end(), [&](const auto& e) { return e.first == name; });
+  };
+  if (shape == ViewShape::kTotalOnly) {
+    for (const auto& field : view.fields()) out.emplace_back(field.name, field.type);
+  } else {
+    const std::vector<std::string> columns = visible_columns(view);
+    const auto& fields = view.fields();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (listed(columns[i])) continue;
+      // The engine's field type when the column has an output column (it knows `and`/
+      // `join` quirks); otherwise derive it from the aggregate.
+      ColumnType type = i < fields.size()
+                            ? fields[i].type
+                            : aggregate_schema_type(aggregate_of(view, columns[i]).name,
+                                                    table_type(view, columns[i]));
+      out.emplace_back(columns[i], type);
     }
+  }
+  // Hidden sort columns: the table type, mapped by the column's first aggregate except in
+  // split-only views (view.cpp schema, _map_aggregate_types).
+  for (const auto& a : hidden_sort_aggregates(view)) {
+    if (listed(a.column)) continue;
+    const ColumnType type = table_type(view, a.column);
+    out.emplace_back(a.column,
+                     shape == ViewShape::kSplitOnly ? type : aggregate_schema_type(a.name, type));
   }
   return out;
 }
@@ -195,10 +275,11 @@ namespace {
 size_t hidden_per_split_group(const engine::View& view) {
   const auto& config = view.config();
   if (config.split_by.empty()) return 0;
+  // Any row sort term (`none` too) makes the reference count visible columns only.
   for (const auto& s : config.sort) {
-    if (is_row_sort(s.op)) return 0;
+    if (!is_column_sort(s.op)) return 0;
   }
-  return hidden_sort_columns(view, true).size();
+  return hidden_column_sort_columns(view).size();
 }
 
 }  // namespace
@@ -285,29 +366,46 @@ std::vector<std::vector<columnar::Value>> grouped_row_indices(const engine::View
   return out;
 }
 
-Result<std::string> encode_row_delta(const engine::View& view, std::span<const size_t> rows) {
-  engine::ViewSlice slice = view.rows(rows);
+namespace {
+Result<std::string> encode_delta_slice(const engine::View& view, const engine::ViewSlice& slice) {
   encode::ArrowLayout layout = arrow_layout(view, slice, /*legacy_row_path_names=*/true);
   layout.group_by.clear();
   layout.group_by_types.clear();
   return encode::encode_arrow(slice, arrow::Compression::kNone, layout);
+}
+}  // namespace
+
+Result<std::string> encode_row_delta(const engine::View& view, std::span<const size_t> rows) {
+  return encode_delta_slice(view, view.rows(rows));
+}
+
+Result<std::string> encode_row_delta(const engine::View& view, const engine::ViewDelta& delta) {
+  return encode_delta_slice(view, view.delta_rows(delta));
 }
 
 Result<std::pair<columnar::Value, columnar::Value>> aggregated_min_max(const engine::View& view,
                                                                        std::string_view column) {
   const ViewShape shape = shape_of(view.config());
   const std::vector<std::string> columns = visible_columns(view);
-  const std::vector<std::string> hidden = hidden_sort_columns(view, false);
-  if (shape == ViewShape::kGrouped && contains(hidden, column)) {
+  const std::vector<engine::Aggregate> hidden = hidden_sort_aggregates(view);
+  const bool is_hidden = std::any_of(
+      hidden.begin(), hidden.end(), [&](const engine::Aggregate& a) { return a.column == column; });
+  if (shape == ViewShape::kGrouped && is_hidden) {
     // A hidden sort column is aggregated too (not shown): read it from a view that shows
     // it with the same aggregate.
     engine::ViewConfig shown = view.config();
     shown.columns = std::vector<std::string>{std::string(column)};
     shown.sort.clear();
-    // The requested aggregate as sent (the engine parses it), else the derived default.
-    shown.aggregates = {aggregate_of(view, std::string(column), true)};
-    for (const auto& a : view.config().aggregates) {
-      if (a.column == column) shown.aggregates = {a};
+    // The column's first hidden aggregate; a requested one as sent (the engine parses it).
+    for (const auto& a : hidden) {
+      if (a.column != column) continue;
+      shown.aggregates = {a};
+      for (const auto& requested : view.config().aggregates) {
+        if (requested.column == column && a.name == canonical_aggregate(requested.name)) {
+          shown.aggregates = {requested};
+        }
+      }
+      break;
     }
     CHVIEW_ASSIGN_OR_RETURN(auto helper, engine::View::make(view.table(), std::move(shown),
                                                             engine::ViewOptions{.pivot = true}));
@@ -316,6 +414,10 @@ Result<std::pair<columnar::Value, columnar::Value>> aggregated_min_max(const eng
   if (!contains(columns, column)) {
     return invalid_argument("chview: column '" + std::string(column) +
                             "' is not aggregated in this view");
+  }
+  // A TOTAL-mode split without group_by has only its total row, which is never read.
+  if (shape == ViewShape::kPivoted && view.config().group_by.empty()) {
+    return std::pair(columnar::Value(), columnar::Value());
   }
   engine::ViewSlice slice = view.slice(engine::Viewport{});
   std::vector<size_t> fields;

@@ -32,18 +32,24 @@ enum class ViewShape {
 };
 
 ViewShape shape_of(const engine::ViewConfig& config);
-encode::RowLabelling labelling_of(ViewShape shape);
+encode::RowLabelling labelling_of(const engine::ViewConfig& config);
 
 // The view's data columns in `columns` order (config.columns, or every table column).
 std::vector<std::string> visible_columns(const engine::View& view);
 
 // The aggregate Perspective reports for each aggregated column (get_config's map):
-// visible columns, then sort columns not among them. Names canonical ("avg" → "mean"),
+// visible columns, then the column of each sort term not among them (a later term of the
+// same column replaces an earlier one). Names canonical ("avg" → "mean"),
 // arguments after the name. Empty for flat and total-only views.
 std::vector<engine::Aggregate> reported_aggregates(const engine::View& view);
 
+// column_paths entries Perspective adds after the engine's: a grouped or total-only view
+// lists the column of each column sort on a hidden column (not also a hidden row sort).
+std::vector<std::string> hidden_column_paths(const engine::View& view);
+
 // ViewSchemaResp entries: source column name → type (pivoted views name the table column,
-// not "x|v"; grouped/pivoted views also list hidden sort columns).
+// not "x|v"; non-flat views also list hidden sort columns; a split view without split
+// columns — its filter keeps no row — has none).
 std::vector<std::pair<std::string, columnar::ColumnType>> view_schema(const engine::View& view);
 
 // num_view_columns as Perspective reports it (a column sort on a split view without row
@@ -67,6 +73,9 @@ std::vector<std::vector<columnar::Value>> grouped_row_indices(const engine::View
 // An on_update ROW delta: the given view rows as Arrow, typed like to_arrow but without
 // row-path columns (§5.5).
 Result<std::string> encode_row_delta(const engine::View& view, std::span<const size_t> rows);
+// The ROW delta of the view's last update (View::delta_rows: split-only views may lead
+// with Perspective's hidden grand-total row).
+Result<std::string> encode_row_delta(const engine::View& view, const engine::ViewDelta& delta);
 
 // get_min_max on a grouped/pivoted/split-only view: over the aggregated values of the
 // column's output columns in the visible rows of the deepest level that has a value

@@ -77,6 +77,7 @@ void view_column_paths(RequestContext& ctx) {
   ViewEntry& v = view_of(ctx);
   const auto& req = ctx.request.view_column_paths_req();
   std::vector<std::string> paths = v.view->column_paths();
+  for (auto& hidden : hidden_column_paths(*v.view)) paths.push_back(std::move(hidden));
   size_t start = req.has_start_col() ? std::min<size_t>(req.start_col(), paths.size()) : 0;
   size_t end = req.has_end_col() ? std::min<size_t>(req.end_col(), paths.size()) : paths.size();
   auto& resp = *ctx.response.mutable_view_column_paths_resp();

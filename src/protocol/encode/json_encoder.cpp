@@ -20,8 +20,14 @@ void append_double_or_null(std::string& out, double v) {
   }
 }
 
+// Perspective's empty date (packed 0, what `any` and friends give for no value) as its
+// formatted output prints it: year 0, month 0 + 1, day 0.
+constexpr int32_t kPackedDateZero = -719529;  // days_from_civil(-1, 12, 31)
+
 void append_date(std::string& out, int32_t days, bool formatted) {
-  if (formatted) {
+  if (formatted && days == kPackedDateZero) {
+    out += "\"0-01-00\"";
+  } else if (formatted) {
     append_json_string(out, columnar::format_date(days));
   } else {
     out += std::to_string(static_cast<int64_t>(days) * kMsPerDay);
@@ -84,6 +90,7 @@ void append_id(std::string& out, const engine::ViewSlice& slice, size_t row,
       break;
     case RowLabelling::kRowPaths:
     case RowLabelling::kTotalOnly:
+    case RowLabelling::kTotalSplit:
       append_row_path(out, slice, row, options);
       break;
     case RowLabelling::kSplitOnly: {
@@ -272,7 +279,10 @@ std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOption
   };
   const bool flat = options.labelling == RowLabelling::kFlat;
   // Split-only and total-only views without data columns in the window answer `{}`.
-  if (!flat && !has_path_key_in_columns(options) && slice.fields.empty()) return "{}";
+  if (!flat && !has_path_key_in_columns(options) &&
+      options.labelling != RowLabelling::kTotalSplit && slice.fields.empty()) {
+    return "{}";
+  }
   // Grouped: __ROW_PATH__, __ID__, data, __INDEX__; flat: data, __INDEX__, __ID__ (§4.2).
   // Requested keys appear even for an empty column window or row range.
   if (has_path_key_in_columns(options)) meta_column("__ROW_PATH__", append_row_path);
@@ -297,7 +307,8 @@ std::string encode_columns_json(const engine::ViewSlice& slice, const JsonOption
 std::string encode_rows_json(const engine::ViewSlice& slice, const JsonOptions& options) {
   std::string out = "[";
   // Without columns a row is only its meta keys; with none there are no rows.
-  if (!slice.fields.empty() || options.id || options.index || has_path_key_in_rows(options)) {
+  if (!slice.fields.empty() || options.id || options.index || has_path_key_in_rows(options) ||
+      options.labelling == RowLabelling::kTotalSplit) {
     bool first = true;
     for (size_t r = 0; r < slice.num_rows(); ++r) {
       if (skipped(slice, r, options)) continue;
@@ -312,7 +323,10 @@ std::string encode_rows_json(const engine::ViewSlice& slice, const JsonOptions& 
 
 std::string encode_ndjson(const engine::ViewSlice& slice, const JsonOptions& options) {
   std::string out;
-  if (slice.fields.empty() && !has_path_key_in_rows(options)) return out;
+  if (slice.fields.empty() && !has_path_key_in_rows(options) &&
+      options.labelling != RowLabelling::kTotalSplit) {
+    return out;
+  }
   bool first = true;
   for (size_t r = 0; r < slice.num_rows(); ++r) {
     if (skipped(slice, r, options)) continue;

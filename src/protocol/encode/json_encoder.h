@@ -15,10 +15,11 @@ namespace chview::protocol::encode {
 // How a view labels its rows: which meta keys appear, in which order, and what __ID__ /
 // __INDEX__ hold (Perspective's contexts differ).
 enum class RowLabelling {
-  kFlat,       // __ID__ = __INDEX__ = [primary key]; data before the meta keys
-  kRowPaths,   // group_by: __ROW_PATH__ first; __ID__ = the row path; __INDEX__ = []
-  kTotalOnly,  // TOTAL mode without group_by: __ID__ = []; __ROW_PATH__ only in row objects
-  kSplitOnly,  // split_by only: __ID__ = the previous row's [key] (row 0: []); __INDEX__ = []
+  kFlat,        // __ID__ = __INDEX__ = [primary key]; data before the meta keys
+  kRowPaths,    // group_by: __ROW_PATH__ first; __ID__ = the row path; __INDEX__ = []
+  kTotalOnly,   // TOTAL mode without group_by: __ID__ = []; __ROW_PATH__ only in row objects
+  kSplitOnly,   // split_by only: __ID__ = the previous row's [key] (row 0: []); __INDEX__ = []
+  kTotalSplit,  // TOTAL mode with split_by, no group_by: no __ROW_PATH__; __ID__ = __INDEX__ = []
 };
 
 struct JsonOptions {
