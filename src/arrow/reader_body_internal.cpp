@@ -37,8 +37,11 @@ Status append_fixed(const FieldInfo& f, std::string_view raw, size_t n, std::vec
   if (raw.size() / sizeof(Raw) < n) return too_short(f, "values", raw.size(), n * sizeof(Raw));
   const size_t old = out.size();
   out.resize(old + n);
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
+    // Arrow Int8 is signed: widening it keeps the sign on purpose.
+    // NOLINTNEXTLINE(bugprone-signed-char-misuse)
     out[old + i] = static_cast<Out>(load<Raw>(raw.data() + i * sizeof(Raw)));
+  }
   return Status::ok();
 }
 
