@@ -133,5 +133,40 @@ TEST(GroupedDeltaTest, EmptyGrandTotalIsReportedOnEveryChange) {
   EXPECT_EQ(d.changed_rows, rows_of({0}));
 }
 
+TEST(GroupedDeltaTest, SplitOnlyColumnSortAddsNoTotalRow) {
+  // Column sorts do not give Perspective's total column (only row sorts do): an update
+  // outside the filter sends an empty delta (5.5.1, conformance case 508).
+  const std::vector<Field> fields = {
+      {"f", ColumnType::kDate}, {"w", ColumnType::kBoolean}, {"x_1", ColumnType::kInteger}};
+  auto table = make_table(fields);
+  apply(*table, fields, {{Value(), false, 0}});
+  ViewConfig config = split_only("f");
+  config.sort = {{"x_1", SortOp::kColDesc}};
+  config.filter = {{"w", "==", {true}}};
+  auto view = make_grouped_view(*table, config);
+  ViewDelta d = view->update(apply(*table, fields, {{Value(), false, 0}}));
+  EXPECT_TRUE(d.changed_rows.empty());
+  EXPECT_FALSE(d.total_row);
+  EXPECT_EQ(view->delta_rows(d).num_rows(), 0u);
+}
+
+TEST(GroupedDeltaTest, PivotedTotalIsNotListedWhenNoColumnGroupChanged) {
+  // A split_by view's total row is made of per-column-group nodes: an update that adds
+  // nothing to the view lists nothing, although the view counts (conformance case 1709).
+  const std::vector<Field> fields = {{"g", ColumnType::kString}, {"v", ColumnType::kInteger}};
+  auto table = make_table(fields);
+  apply(*table, fields, {{"a", 1}});
+  ViewConfig config;
+  config.group_by = {"g"};
+  config.split_by = {"g"};
+  config.columns = std::vector<std::string>{"g"};  // count
+  config.filter = {{"v", "<", {10}}};
+  auto view = make_grouped_view(*table, config);
+  ViewDelta d = view->update(apply(*table, fields, {{"b", 50}}));
+  EXPECT_TRUE(d.changed_rows.empty());
+  d = view->update(apply(*table, fields, {{"a", 2}}));
+  EXPECT_EQ(d.changed_rows, rows_of({0, 1}));  // recomputed counts are always listed
+}
+
 }  // namespace
 }  // namespace chview::engine

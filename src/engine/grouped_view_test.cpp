@@ -286,6 +286,14 @@ TEST(GroupedViewTest, TreeOperationRepliesFollowPerspective) {
   EXPECT_EQ(total_view->expand(0), 2u);
   total_view->update(apply(*table, fields, {{"c", 3}}));
   EXPECT_EQ(total_view->num_rows(), 1u);
+  // set_depth past the group_by levels is ignored.
+  auto two_levels = make_grouped_view(*table, grouped({"g", "v"}, {"v"}));
+  two_levels->set_depth(0);
+  EXPECT_EQ(two_levels->num_rows(), 4u);
+  two_levels->set_depth(3);
+  EXPECT_EQ(two_levels->num_rows(), 4u);
+  two_levels->set_depth(2);
+  EXPECT_EQ(two_levels->num_rows(), 7u);
   // Split-only: rows are leaves; collapse(0) hides them all, expand(0) brings them back.
   ViewConfig split = grouped({}, {"v"});
   split.split_by = {"g"};

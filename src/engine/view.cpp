@@ -184,6 +184,28 @@ Result<std::pair<std::string, detail::AggSpec>> aggregate_for(const Schema& sche
   return std::pair(std::move(name), spec);
 }
 
+// Whether an aggregate of the view (shown or sorted by) makes Perspective list every
+// recomputed node in ROW deltas: count never reads its old value, last never sets its
+// new one (detail/rollup_delta.cpp).
+bool lists_recomputed_nodes(const Table& table, const ViewConfig& config,
+                            const std::vector<size_t>& columns) {
+  const Schema& schema = table.schema();
+  auto listed = [](const auto& agg) {
+    return agg.is_ok() && (agg.value().second.kind == detail::AggKind::kCount ||
+                           agg.value().second.kind == detail::AggKind::kLast);
+  };
+  for (size_t i : columns) {
+    if (listed(aggregate_for(schema, config, schema.field(i).name, false))) return true;
+  }
+  for (const SortTerm& t : config.sort) {
+    const auto index = schema.index_of(t.column);
+    if (!index) continue;
+    const bool shown = std::find(columns.begin(), columns.end(), *index) != columns.end();
+    if (!shown && listed(aggregate_for(schema, config, t.column, true))) return true;
+  }
+  return false;
+}
+
 Result<std::unique_ptr<detail::GroupedTree>> make_grouped(const Table& table,
                                                           const ViewConfig& config,
                                                           const std::vector<size_t>& columns) {
@@ -540,6 +562,15 @@ ViewDelta View::update_grouped(std::vector<RowId> incoming, ViewDelta out) {
       return out;
     }
     ViewDelta delta = s.grouped->apply(s.leaving, incoming);
+    // Perspective recomputes the grand total on every change; with a count or last
+    // (possibly only a hidden sort column's) it is always listed. The tree knows its
+    // shown columns; sort-only aggregates it may not keep (e.g. after a "none" term).
+    const bool total_shown = s.config.group_rollup_mode != GroupRollupMode::kFlat;
+    if (total_shown && s.config.split_by.empty() && s.grouped->num_rows() > 0 &&
+        (delta.changed_rows.empty() || delta.changed_rows.front() != 0) &&
+        lists_recomputed_nodes(*s.table, s.config, s.field_columns)) {
+      delta.changed_rows.insert(delta.changed_rows.begin(), 0);
+    }
     s.fields = s.grouped->fields();  // split_by: column groups come and go
     return delta;
   }
@@ -568,13 +599,33 @@ ViewDelta View::update_grouped(std::vector<RowId> incoming, ViewDelta out) {
   out = ViewDelta{};
   out.num_removed = before > after ? before - after : 0;
   const bool split_only = s.grouped->split_only();
-  detail::diff_rebuilt_views({.before = &before_rows,
-                              .after = &after_rows,
-                              .split_only = split_only,
-                              .sorted = !s.config.sort.empty(),
-                              .group_width = s.field_columns.size(),
-                              .touched_keys = touched_keys},
-                             out);
+  std::vector<std::vector<Value>> touched_paths;  // the nodes above the incoming rows
+  if (!split_only) {
+    for (RowId r : incoming) {
+      std::vector<Value> path;
+      for (const std::string& g : s.config.group_by) {
+        path.push_back(s.table->column(*s.table->schema().index_of(g)).value_at(r));
+        touched_paths.push_back(path);
+      }
+    }
+  }
+  detail::diff_rebuilt_views(
+      {.before = &before_rows,
+       .after = &after_rows,
+       .split_only = split_only,
+       // Perspective's TOTALS_BEFORE: a row sort (column sorts do not count).
+       .sorted = std::any_of(s.config.sort.begin(), s.config.sort.end(),
+                             [](const SortTerm& t) {
+                               return t.op != SortOp::kColAsc && t.op != SortOp::kColDesc &&
+                                      t.op != SortOp::kColAscAbs && t.op != SortOp::kColDescAbs;
+                             }),
+       .group_width = s.field_columns.size(),
+       .touched_keys = touched_keys,
+       .touched_paths = touched_paths,
+       .lists_recomputed =
+           !split_only && lists_recomputed_nodes(*s.table, s.config, s.field_columns),
+       .pivoted = !s.config.split_by.empty()},
+      out);
   s.delta_total.clear();
   if (out.total_row) s.delta_total = detail::split_only_total(after_rows);
   return out;

@@ -525,7 +525,8 @@ size_t GroupedTree::collapse(size_t row_index) {
 }
 
 void GroupedTree::set_depth(uint32_t depth) {
-  if (split_only()) return;
+  // Perspective ignores a depth past the group_by levels ("Cannot expand past").
+  if (split_only() || depth > group_by_.size()) return;
   if (rollup_) {
     rollup_->set_depth(depth);
     return;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 #include <string>
 
 #include "engine/detail/aggregate.h"
@@ -16,6 +17,12 @@ using Identity = std::vector<Value>;
 Identity identity_of(const ViewSlice& s, size_t row, bool split_only) {
   if (split_only || !s.has_row_paths) return {s.row_keys[row]};
   return s.row_paths[row];
+}
+
+// Perspective's `any` takes the first value whose scalar reads as true: any non-null
+// string does, even "" (observed with 5.5.1).
+bool any_truthy(const Value& v) {
+  return !v.is_null() && (v.kind() == Value::Kind::kString || is_truthy(v));
 }
 
 // View rows in primary-key order (null keys first), the order `any` reads rows in.
@@ -38,7 +45,7 @@ std::vector<Value> truthy_totals(const ViewSlice& s) {
   for (size_t f = 0; f < s.fields.size(); ++f) {
     for (size_t r : order) {
       Value v = s.columns[f].value_at(r);
-      if (!v.is_null() && is_truthy(v)) {
+      if (any_truthy(v)) {
         total[f] = std::move(v);
         break;
       }
@@ -71,6 +78,10 @@ std::vector<Value> split_only_total(const ViewSlice& all_rows) {
 void diff_rebuilt_views(const RebuiltDeltaInput& in, ViewDelta& out) {
   const ViewSlice& before = *in.before;
   const ViewSlice& after = *in.after;
+  out.changed_rows.clear();
+  out.total_row = false;
+  // No columns and no sort column: no cells, Perspective has no node to list.
+  if (in.split_only && in.group_width == 0 && !in.sorted) return;
   const size_t width = std::max<size_t>(in.group_width, 1);
   std::map<std::string, size_t> before_field;
   for (size_t f = 0; f < before.fields.size(); ++f) before_field[before.fields[f].name] = f;
@@ -97,6 +108,8 @@ void diff_rebuilt_views(const RebuiltDeltaInput& in, ViewDelta& out) {
                               [](const Value& a, const Value& b) { return PathLess{}({a}, {b}); });
   };
 
+  const std::set<std::vector<Value>, PathLess> recomputed(in.touched_paths.begin(),
+                                                          in.touched_paths.end());
   const size_t groups = (after.fields.size() + width - 1) / width;
   std::vector<uint8_t> touched_groups(groups, 0);
   std::vector<uint8_t> seen_before(before.num_rows(), 0);
@@ -115,7 +128,7 @@ void diff_rebuilt_views(const RebuiltDeltaInput& in, ViewDelta& out) {
       Value now = after.columns[f].value_at(r);
       if (!now.is_null()) {
         ++non_null;
-        if (row_touched && !is_truthy(now)) changed = true;  // "nothing truthy": see header
+        if (row_touched && !any_truthy(now)) changed = true;  // "nothing truthy": see header
       }
       if (changed) continue;
       const Value was = it == before_row.end() || old_of[f] == SIZE_MAX
@@ -124,7 +137,15 @@ void diff_rebuilt_views(const RebuiltDeltaInput& in, ViewDelta& out) {
       if (!(was == now)) changed = true;
     }
     // A recomputed split-only row with a null cell in its own column group.
-    if (row_touched && non_null != width) changed = true;
+    if (row_touched && in.group_width > 0 && non_null != width) changed = true;
+    const bool has_cells = !in.pivoted || in.sorted || !after.fields.empty();
+    if (!in.split_only && in.lists_recomputed && after.has_row_paths && has_cells) {
+      const std::vector<Value>& path = after.row_paths[r];
+      // The grand total is always recomputed; in split views only the column groups
+      // of changed rows are (its cells are their nodes).
+      const bool total_recomputed = !in.pivoted || in.sorted || !recomputed.empty();
+      changed = changed || (path.empty() ? total_recomputed : recomputed.count(path) != 0);
+    }
     if (changed) out.changed_rows.push_back(r);
   }
   if (!in.split_only) return;
@@ -140,7 +161,7 @@ void diff_rebuilt_views(const RebuiltDeltaInput& in, ViewDelta& out) {
     if (old_of[f] == SIZE_MAX || !(old_total[old_of[f]] == new_total[f])) total = true;
     if (new_total[f].is_null() && touched_groups[f / width]) total = true;
   }
-  if (in.sorted && !total) {
+  if (in.sorted && !total && in.group_width > 0) {
     // A sort adds a grand-total column whose node (all rows) is recomputed on every
     // change: reported when some column has no truthy value at all.
     for (size_t c = 0; c < width && !total; ++c) {

@@ -28,6 +28,13 @@ struct RebuiltDeltaInput {
   size_t group_width = 1;             // columns per split column group (>= 1)
   // Primary keys of the rows the change re-entered into the view (updated or inserted).
   std::span<const Value> touched_keys;
+  // Grouped views: the row paths of the tree nodes the change recomputed (the grand
+  // total always is), and whether an aggregate makes Perspective list every recomputed
+  // node (count, last: see rollup_delta.cpp).
+  std::span<const std::vector<Value>> touched_paths;
+  bool lists_recomputed = false;
+  // split_by views: a row's cells are nodes per column group (none: nothing to list).
+  bool pivoted = false;
 };
 
 // Sets changed_rows (view rows after the change, ascending) and total_row.

@@ -28,6 +28,14 @@ bool none_without_rows(AggKind kind) {
     case AggKind::kStddev:
     case AggKind::kAny:
     case AggKind::kCount:
+    case AggKind::kDominant:
+    case AggKind::kFirst:
+    case AggKind::kLastByIndex:
+    case AggKind::kLastMinusFirst:
+    case AggKind::kSumNotNull:
+    case AggKind::kSumAbs:
+    case AggKind::kAbsSum:
+    case AggKind::kGmv:
       return true;
     default:
       return false;
@@ -41,7 +49,8 @@ bool none_value(AggKind kind, const Value& v) {
     case AggKind::kStddev:
       return v.is_null();
     case AggKind::kAny:
-      return v.is_null() || !is_truthy(v);
+      // Any non-null string reads as true (even "").
+      return v.is_null() || (v.kind() != Value::Kind::kString && !is_truthy(v));
     default:
       return false;
   }
@@ -73,6 +82,8 @@ bool RollupTree::reports_unchanged(const Node* node, std::span<const uint32_t> c
       }
     }
   }
+  // Total-only views: 5.5.1 lists no node for its sort aggregates (observed).
+  if (mode_ == GroupRollupMode::kTotal) return false;
   for (size_t t = 0; t < sort_slots_.size() && t < node->sort_values.size(); ++t) {
     if (none_value(sort_slots_[t].spec.kind, node->sort_values[t])) return true;
   }
