@@ -268,9 +268,6 @@ async function leavesOnlyScenario(client) {
 // reported as fixed); any other mismatch fails the test.
 const KNOWN = {
   "^pivoted2_min_max_[vd]$": "min/max of a two-level split_by: the reference skips some leaf columns (unexplained)",
-  "^v_(mul|sum not null)_(columns|csv|arrow)$": "engine: the reference shows a one-row negative integer sum/mul as an unsigned 32-bit wrap",
-  "^v_pct sum (parent|total)_columns$": "engine: the last digit of percentages (reference divides in another order)",
-  "^(pivoted|split_only)_deltas$": "engine: ViewDelta.changed_rows of pivoted/split-only views (H4 narrows them)",
 };
 // 3.8's own engine reports no aggregates in get_config; chview answers as 5.5.1 does.
 const KNOWN_38 = { "_config$": "get_config aggregates: chview answers as 5.5.1 (3.8 sent none)" };
