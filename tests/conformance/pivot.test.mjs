@@ -125,6 +125,22 @@ test(`pivot conformance against ${describeTarget()} (seed ${SEED}, ${REPLAY ? "r
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
+  // A difference must reproduce: an unlisted case is run once more on fresh connections,
+  // and one that then matches is reported (not failed) — a few cases differ in some runs
+  // only (split-column order after updates; see tests/conformance/README.md).
+  const unreproduced = [];
+  if (!WRITE_KNOWN && !serverDied && failures.length > 0 && failures.length <= 20) {
+    const sides = new PivotSides(target.url);
+    for (const f of [...failures]) {
+      const r = await runPivotPair(f.c, sides, `pv_${RUN}_again_${unreproduced.length}_${f.c.caseIndex ?? "r"}`);
+      if (r.dropped) await sides.reconnect(f.c.client);
+      if (r.status === "compared" && r.diffs.length === 0) {
+        unreproduced.push(`${f.c.client}|${f.c.id}`);
+        failures.splice(failures.indexOf(f), 1);
+      }
+    }
+    await sides.close();
+  }
   if (WRITE_KNOWN) fs.writeFileSync(KNOWN_FILE, JSON.stringify(Object.fromEntries(Object.entries(observedKnown).sort()), null, 1) + "\n");
   if (REPORT) fs.writeFileSync(REPORT, failures.map((f) => JSON.stringify({ version: f.c.client, case: f.c, diffs: f.diffs })).join("\n") + "\n");
 
@@ -147,6 +163,7 @@ test(`pivot conformance against ${describeTarget()} (seed ${SEED}, ${REPLAY ? "r
       say(`${nowMatching.length} listed case runs now match, shrink the list (CONFORMANCE_WRITE_KNOWN=1): ${shown.slice(0, 40).join(" ")}${shown.length > 40 ? " …" : ""}`);
     }
   }
+  if (unreproduced.length) say(`${unreproduced.length} unlisted differing case(s) matched when run again (not failed): ${unreproduced.join(" ")}`);
   if (summary.failedCases) say(summary.format());
   assert.ok(ONLY || REPLAY || compared >= CASES || serverDied, `only ${compared} of ${CASES} cases were compared`);
 
