@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 #include <utility>
 
 #include "engine/detail/rollup_tree.h"
@@ -199,26 +198,8 @@ void GroupedTree::build(size_t node) {
   const size_t level = nodes_[node].depth;
   if (level >= group_by_.size()) return;
   const Column& key_column = table_->column(group_by_[level]);
-  // Hash first (one Value per distinct key, not per row for strings), then sort the keys.
-  std::vector<std::pair<Value, std::vector<RowId>>> groups;
-  {
-    std::unordered_map<Value, size_t, columnar::ValueHash> index;
-    std::unordered_map<uint32_t, size_t> by_code;  // string columns: by dictionary code
-    const bool strings = key_column.type() == ColumnType::kString;
-    for (RowId r : nodes_[node].rows) {
-      size_t* slot = nullptr;
-      if (strings && key_column.is_valid(r)) {
-        auto [it, added] = by_code.try_emplace(key_column.code_at(r), groups.size());
-        if (added) groups.emplace_back(key_column.value_at(r), std::vector<RowId>{});
-        slot = &it->second;
-      } else {
-        auto [it, added] = index.try_emplace(key_column.value_at(r), groups.size());
-        if (added) groups.emplace_back(it->first, std::vector<RowId>{});
-        slot = &it->second;
-      }
-      groups[*slot].second.push_back(r);
-    }
-  }
+  // Hash first (one Value per distinct key), then sort the keys.
+  auto groups = partition_by_value(key_column, nodes_[node].rows);
   std::sort(groups.begin(), groups.end(),
             [](const auto& a, const auto& b) { return KeyLess{}(a.first, b.first); });
   for (auto& [key, rows] : groups) {

@@ -3,36 +3,12 @@
 #include "engine/detail/rollup_tree.h"
 
 #include <algorithm>
-#include <unordered_map>
 #include <utility>
 
 #include "engine/detail/split_keys.h"
 
 namespace chview::engine::detail {
 namespace {
-
-// Rows split by their value in `key_column`, hashing dictionary codes for strings.
-std::vector<std::pair<Value, std::vector<RowId>>> partition(const Column& key_column,
-                                                            const std::vector<RowId>& rows) {
-  std::vector<std::pair<Value, std::vector<RowId>>> groups;
-  std::unordered_map<Value, size_t, columnar::ValueHash> index;
-  std::unordered_map<uint32_t, size_t> by_code;
-  const bool strings = key_column.type() == ColumnType::kString;
-  for (RowId r : rows) {
-    size_t* slot = nullptr;
-    if (strings && key_column.is_valid(r)) {
-      auto [it, added] = by_code.try_emplace(key_column.code_at(r), groups.size());
-      if (added) groups.emplace_back(key_column.value_at(r), std::vector<RowId>{});
-      slot = &it->second;
-    } else {
-      auto [it, added] = index.try_emplace(key_column.value_at(r), groups.size());
-      if (added) groups.emplace_back(it->first, std::vector<RowId>{});
-      slot = &it->second;
-    }
-    groups[*slot].second.push_back(r);
-  }
-  return groups;
-}
 
 bool kept_by_key_order(AggKind kind) {
   return kind == AggKind::kFirst || kind == AggKind::kLast || kind == AggKind::kLastByIndex ||
@@ -249,7 +225,7 @@ void RollupTree::insert_rows(Node* node, std::vector<RowId> rows) {
     note_null_kinds(node, rows);
     return;
   }
-  auto groups = partition(table_->column(group_by_[node->depth]), rows);
+  auto groups = partition_by_value(table_->column(group_by_[node->depth]), rows);
   rows = {};
   std::sort(groups.begin(), groups.end(),
             [](const auto& a, const auto& b) { return KeyLess{}(a.first, b.first); });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 #include "columnar/datetime.h"
 
@@ -117,6 +118,28 @@ SplitKeys::SplitKeys(const Table& table, const std::vector<size_t>& columns,
     combos_.push_back(keys[k]);
     prefixes_.push_back(std::move(prefix));
   }
+}
+
+std::vector<std::pair<Value, std::vector<RowId>>> partition_by_value(
+    const Column& key_column, const std::vector<RowId>& rows) {
+  std::vector<std::pair<Value, std::vector<RowId>>> groups;
+  std::unordered_map<Value, size_t, columnar::ValueHash> index;
+  std::unordered_map<uint32_t, size_t> by_code;
+  const bool strings = key_column.type() == ColumnType::kString;
+  for (RowId r : rows) {
+    size_t* slot = nullptr;
+    if (strings && key_column.is_valid(r)) {
+      auto [it, added] = by_code.try_emplace(key_column.code_at(r), groups.size());
+      if (added) groups.emplace_back(key_column.value_at(r), std::vector<RowId>{});
+      slot = &it->second;
+    } else {
+      auto [it, added] = index.try_emplace(key_column.value_at(r), groups.size());
+      if (added) groups.emplace_back(it->first, std::vector<RowId>{});
+      slot = &it->second;
+    }
+    groups[*slot].second.push_back(r);
+  }
+  return groups;
 }
 
 }  // namespace chview::engine::detail

@@ -6,6 +6,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/table.h"
@@ -25,6 +26,11 @@ inline bool is_low_null(const Column& column, RowId row) {
 // keys up to and including that null level), else last.
 void order_by_null_kinds(std::vector<size_t>& order, const std::vector<std::vector<Value>>& keys,
                          const std::function<bool(size_t key, size_t level)>& low);
+
+// Rows split by their value in `key_column`, in order of first appearance (hashing
+// dictionary codes for strings, so one Value is made per distinct key, not per row).
+std::vector<std::pair<Value, std::vector<RowId>>> partition_by_value(
+    const Column& key_column, const std::vector<RowId>& rows);
 
 // A split value as it appears in a column path: strings verbatim, `null`, true/false,
 // integers in decimal, dates YYYY-MM-DD, datetimes YYYY-MM-DD HH:MM:SS.mmm (UTC), floats
